@@ -1,0 +1,230 @@
+//! The command line, as clap derive structs: one Args per subcommand, the shared socket options
+//! and output flags flattened in. Contract: ../shared/CLI.md.
+
+use std::error::Error as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand};
+
+use crate::addr::{self, Endpoint};
+use crate::output::OutputArgs;
+use crate::sockopt::SockOpts;
+use crate::units::{parse_duration, parse_nonzero_bytes};
+
+/// The default port of echo, udp: the article's examples use 5500.
+pub const DEFAULT_PORT: u16 = 5500;
+
+/// A socket swiss-army knife: echo servers and clients over TCP, UDP and Unix sockets, a raw
+/// HTTP/1.1 client, ICMP ping, and TCP socket states.
+#[derive(Parser, Debug)]
+#[command(name = "sockkit", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 success, 1 negative result (no reply, bytes differ), \
+2 usage or bad input, 3 network or system error, 4 the peer broke the protocol.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// Parsed once per run, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// TCP echo server and verifying client
+    #[command(subcommand)]
+    Echo(EchoCommand),
+    /// UDP echo server and client
+    #[command(subcommand)]
+    Udp(UdpCommand),
+    /// Echo over Unix domain sockets (paths and @abstract names)
+    #[command(subcommand)]
+    Uds(UdsCommand),
+    /// HTTP/1.1 client written directly on a socket
+    #[command(subcommand)]
+    Http(HttpCommand),
+    /// ICMP echo (IPv4 and IPv6), many hosts at once
+    Ping(PingArgs),
+    /// TCP sockets by state, from /proc/net/tcp and tcp6
+    States(StatesArgs),
+    /// Writes completions/ and man/ from this definition (for maintainers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EchoCommand {
+    /// Echo every byte back to every client, many at once on one event loop
+    Serve(EchoServeArgs),
+    /// Send bytes, read the echo to EOF and verify every byte; or generate load
+    Client(EchoClientArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EchoServeArgs {
+    /// Address to listen on: PORT, :PORT, HOST:PORT, [V6]:PORT, unix:PATH or @NAME
+    #[arg(value_name = "ADDR", default_value = ":5500", value_parser = addr::parser(Some(DEFAULT_PORT)))]
+    pub addr: Endpoint,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// Flags every server shares (echo, udp, uds).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Server")]
+pub struct ServerArgs {
+    /// Serve at most N clients at once; others wait in the listen backlog
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_clients: Option<u64>,
+    /// Close a client that sends nothing for this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub idle_timeout: Option<Duration>,
+    /// Stop after N clients have come and gone
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub exit_after: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct EchoClientArgs {
+    /// Server address: HOST:PORT, [V6]:PORT, HOST (port 5500), unix:PATH or @NAME
+    #[arg(value_name = "ADDR", value_parser = addr::parser(Some(DEFAULT_PORT)))]
+    pub addr: Endpoint,
+    /// Bytes to send; '-' or absent reads stdin (when it is not a terminal)
+    #[arg(value_name = "MESSAGE", conflicts_with = "size")]
+    pub message: Option<String>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Print every send/recv syscall and what it returned
+    #[arg(long)]
+    pub trace: bool,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// Generated payloads and the load generator (echo and uds clients).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Load")]
+pub struct LoadArgs {
+    /// Send BYTES of generated data instead of MESSAGE (per round with --connections)
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub size: Option<usize>,
+    /// Round trips per connection (each sends --size bytes and waits for their echo)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+    /// Open N connections at once and report throughput and latency percentiles
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub connections: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UdpCommand {
+    /// Echo each datagram back to its sender
+    Serve(UdpPendingArgs),
+    /// Send numbered datagrams and match their echoes
+    Client(UdpPendingArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UdpPendingArgs {}
+
+#[derive(Subcommand, Debug)]
+pub enum UdsCommand {
+    /// Echo server on a Unix socket path or @abstract name
+    Serve(UdsPendingArgs),
+    /// Verifying client for a Unix socket
+    Client(UdsPendingArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UdsPendingArgs {}
+
+#[derive(Subcommand, Debug)]
+pub enum HttpCommand {
+    /// GET (or HEAD with -I) one or more URLs
+    Get(HttpGetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HttpGetArgs {}
+
+#[derive(Args, Debug)]
+pub struct PingArgs {}
+
+#[derive(Args, Debug)]
+pub struct StatesArgs {}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Project folder to write completions/ and man/ into
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: std::path::PathBuf,
+}
+
+/// Parses the command line, or says in one line what was wrong (exit 2). Help and version
+/// go to stdout with exit 0, as users expect.
+pub fn parse() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|err| match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("sockkit: {}", one_line(&err));
+            }
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// A clap error as one line that names the input and what was expected.
+fn one_line(err: &clap::Error) -> String {
+    if err.kind() == ErrorKind::ValueValidation
+        && let Some(source) = err.source()
+    {
+        if source.downcast_ref::<addr::AddrError>().is_some() {
+            return source.to_string();
+        }
+        let flag = match err.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(arg)) => arg.split(' ').next().unwrap_or(arg).to_string(),
+            _ => String::new(),
+        };
+        return format!("{flag} {source}").trim().to_string();
+    }
+    let rendered = err.render().to_string();
+    let first = rendered.lines().next().unwrap_or("bad arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{first} (try 'sockkit --help')")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_values_become_one_line_naming_the_input() {
+        let err = Cli::try_parse_from(["sockkit", "echo", "client", "x:y"]).unwrap_err();
+        assert_eq!(one_line(&err), "invalid address 'x:y': port must be a number 0-65535");
+        let err = Cli::try_parse_from(["sockkit", "echo", "client", "h:1", "--count", "0"]).unwrap_err();
+        assert!(one_line(&err).starts_with("--count"), "{}", one_line(&err));
+        let err = Cli::try_parse_from(["sockkit", "echo", "serve", "--timeout", "soon"]).unwrap_err();
+        assert_eq!(one_line(&err), "--timeout 'soon': expected a duration such as 0.2, 500ms, 2s or 1m");
+        let err = Cli::try_parse_from(["sockkit", "echo", "serve", "--bogus"]).unwrap_err();
+        assert!(!one_line(&err).contains('\n'));
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per subcommand; each reads top to bottom from its `run`.
+
+pub mod echo;
+pub mod generate;
+
+use crate::cli::{Command, EchoCommand};
+use crate::exit::{self, Exit};
+use crate::output::Printer;
+
+pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
+    match command {
+        Command::Echo(EchoCommand::Serve(args)) => echo::serve(args, out),
+        Command::Echo(EchoCommand::Client(args)) => echo::client(args, out),
+        Command::Generate(args) => generate::run(args),
+        Command::Udp(_) => Err(exit::usage("'udp' is not built yet")),
+        Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
+        Command::Http(_) => Err(exit::usage("'http' is not built yet")),
+        Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
+        Command::States(_) => Err(exit::usage("'states' is not built yet")),
+    }
+}

@@ -1,0 +1,291 @@
+//! The one output layer: human text or JSON Lines (`--json`), colour decided once.
+//!
+//! Subcommands hand records to [`Printer`]; nothing else writes to stdout. JSON Lines format:
+//! one object per line, each tagged with `"event"` (its [`Record::EVENT`]), snake_case keys with
+//! the unit in the name (`rtt_ms`, `bytes_in`). Keys may be added; renaming one breaks users.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+
+use clap::{Args, ValueEnum};
+use owo_colors::OwoColorize;
+use serde::Serialize;
+
+#[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// One JSON object per line on stdout (JSON Lines), each with an "event" field
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Colour: auto (only on a terminal, off when NO_COLOR is set), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only results and summaries
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more (repeat for even more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much a record matters: `-q` keeps only `Result`, `-v` adds `Detail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Result,
+    Normal,
+    Detail,
+}
+
+/// Something a subcommand reports. `human` writes the text line(s) without a newline.
+pub trait Record: Serialize {
+    const EVENT: &'static str;
+    fn human(&self, out: &mut String, paint: Paint);
+}
+
+/// Colour for human text; a no-op when colour is off.
+#[derive(Clone, Copy, Debug)]
+pub struct Paint {
+    pub enabled: bool,
+}
+
+impl Paint {
+    pub fn good(self, text: impl fmt::Display) -> String {
+        self.apply(text, |t| t.green().to_string())
+    }
+    pub fn bad(self, text: impl fmt::Display) -> String {
+        self.apply(text, |t| t.red().to_string())
+    }
+    pub fn warn(self, text: impl fmt::Display) -> String {
+        self.apply(text, |t| t.yellow().to_string())
+    }
+    pub fn dim(self, text: impl fmt::Display) -> String {
+        self.apply(text, |t| t.dimmed().to_string())
+    }
+    pub fn bold(self, text: impl fmt::Display) -> String {
+        self.apply(text, |t| t.bold().to_string())
+    }
+    fn apply(self, text: impl fmt::Display, style: impl Fn(&str) -> String) -> String {
+        let text = text.to_string();
+        if self.enabled { style(&text) } else { text }
+    }
+}
+
+/// The error that ends a run quietly with exit 0: stdout was closed (`sockkit ... | head`).
+#[derive(Debug)]
+pub struct StdoutClosed;
+
+impl fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("stdout closed")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+pub struct Printer {
+    json: bool,
+    paint: Paint,
+    threshold: Level,
+    /// Set while stdout carries payload bytes (echo client): human lines then go to stderr.
+    data_on_stdout: bool,
+    line: String,
+}
+
+#[derive(Serialize)]
+struct Tagged<'a, R> {
+    event: &'static str,
+    #[serde(flatten)]
+    record: &'a R,
+}
+
+impl Printer {
+    pub fn new(args: &OutputArgs) -> Printer {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && io::stdout().is_terminal(),
+        };
+        let threshold = match (args.quiet, args.verbose) {
+            (true, _) => Level::Result,
+            (false, 0) => Level::Normal,
+            _ => Level::Detail,
+        };
+        Printer {
+            json: args.json,
+            paint: Paint { enabled: color && !args.json },
+            threshold,
+            data_on_stdout: false,
+            line: String::new(),
+        }
+    }
+
+    pub fn shows(&self, level: Level) -> bool {
+        level <= self.threshold
+    }
+
+    /// Stdout is about to carry payload bytes; human lines move to stderr meanwhile.
+    pub fn set_data_on_stdout(&mut self, yes: bool) {
+        self.data_on_stdout = yes && !self.json;
+    }
+
+    /// Prints a record that always shows (results, summaries, the ready line).
+    pub fn result<R: Record>(&mut self, record: &R) -> anyhow::Result<()> {
+        self.emit(Level::Result, record)
+    }
+
+    /// Prints a progress record (per client, per datagram), hidden by `-q`.
+    pub fn normal<R: Record>(&mut self, record: &R) -> anyhow::Result<()> {
+        self.emit(Level::Normal, record)
+    }
+
+    /// Prints a detail record, shown with `-v`.
+    pub fn detail<R: Record>(&mut self, record: &R) -> anyhow::Result<()> {
+        self.emit(Level::Detail, record)
+    }
+
+    pub fn emit<R: Record>(&mut self, level: Level, record: &R) -> anyhow::Result<()> {
+        if !self.shows(level) {
+            return Ok(());
+        }
+        self.line.clear();
+        if self.json {
+            let tagged = Tagged { event: R::EVENT, record };
+            self.line = serde_json::to_string(&tagged)?;
+        } else {
+            record.human(&mut self.line, self.paint);
+        }
+        self.line.push('\n');
+        if self.data_on_stdout {
+            // Status next to payload goes to stderr, so `> file` keeps only the payload.
+            let _ = io::stderr().write_all(self.line.as_bytes());
+            return Ok(());
+        }
+        write_stdout(self.line.as_bytes())
+    }
+
+    /// Raw payload bytes for stdout (the echo); not shown in JSON mode.
+    pub fn data(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        write_stdout(bytes)
+    }
+
+    /// The final error: one line on stderr, and an `error` event on stdout in JSON mode.
+    pub fn error(&mut self, err: &anyhow::Error, exit_code: u8) {
+        let message = format!("{err:#}");
+        eprintln!("sockkit: {message}");
+        if self.json {
+            #[derive(Serialize)]
+            struct ErrorEvent<'a> {
+                event: &'static str,
+                message: &'a str,
+                exit_code: u8,
+            }
+            if let Ok(line) =
+                serde_json::to_string(&ErrorEvent { event: "error", message: &message, exit_code })
+            {
+                let _ = write_stdout(format!("{line}\n").as_bytes());
+            }
+        }
+    }
+
+    /// A warning that is not the end of the run (`accept: Too many open files`), on stderr.
+    pub fn warn(&mut self, message: impl fmt::Display) {
+        let text = format!("sockkit: {message}");
+        eprintln!("{}", if self.paint.enabled { self.paint.warn(&text) } else { text });
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Err(e) => Err(anyhow::Error::from(e).context("write stdout")),
+    }
+}
+
+/// A server's ready line: `listening on 127.0.0.1:40123`, flushed at once so scripts can wait
+/// for it. Shared by every server.
+#[derive(Serialize)]
+pub struct Listening {
+    pub addr: String,
+}
+
+impl Record for Listening {
+    const EVENT: &'static str = "listening";
+    fn human(&self, out: &mut String, paint: Paint) {
+        out.push_str(&format!("listening on {}", paint.bold(&self.addr)));
+    }
+}
+
+/// Milliseconds with the precision ping users expect: 3 decimals under 1, 2 under 10, 1 under
+/// 100, then whole numbers.
+pub fn ms(duration: std::time::Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    match ms {
+        m if m < 1.0 => format!("{m:.3}"),
+        m if m < 10.0 => format!("{m:.2}"),
+        m if m < 100.0 => format!("{m:.1}"),
+        m => format!("{m:.0}"),
+    }
+}
+
+/// A byte count for people: `512 B`, `1.5 KiB`, `64.0 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn json_lines_carry_the_event_tag_first() {
+        let tagged = Tagged { event: Listening::EVENT, record: &Listening { addr: "127.0.0.1:1".into() } };
+        assert_eq!(serde_json::to_string(&tagged).unwrap(), r#"{"event":"listening","addr":"127.0.0.1:1"}"#);
+    }
+
+    #[test]
+    fn milliseconds_round_like_ping() {
+        assert_eq!(ms(Duration::from_micros(45)), "0.045");
+        assert_eq!(ms(Duration::from_micros(4_567)), "4.57");
+        assert_eq!(ms(Duration::from_micros(45_678)), "45.7");
+        assert_eq!(ms(Duration::from_micros(456_789)), "457");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(64 << 20), "64.0 MiB");
+    }
+
+    #[test]
+    fn colour_is_off_when_asked_and_in_json() {
+        let p = Printer::new(&OutputArgs { color: ColorChoice::Never, ..OutputArgs::default() });
+        assert!(!p.paint.enabled);
+        let p = Printer::new(&OutputArgs { color: ColorChoice::Always, json: true, ..OutputArgs::default() });
+        assert!(!p.paint.enabled);
+        let p = Printer::new(&OutputArgs { color: ColorChoice::Always, ..OutputArgs::default() });
+        assert!(p.paint.enabled);
+        assert_eq!(p.paint.good("x"), "x".green().to_string());
+    }
+}

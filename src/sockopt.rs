@@ -1,0 +1,338 @@
+//! The one set of socket options (CLI.md "Socket options") and the only caller of setsockopt.
+//!
+//! Every subcommand creates its sockets here, so an option means the same thing everywhere and
+//! is applied at the right moment (SO_REUSEADDR before bind, TTL before connect, ...).
+
+use std::io;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use socket2::{Domain, Protocol, SockAddr, Socket, TcpKeepalive, Type};
+
+use crate::addr::{Endpoint, Family};
+use crate::units::{parse_duration, parse_nonzero_bytes};
+
+/// How long a client waits for a TCP handshake when `--timeout` is not given.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = "Socket options")]
+pub struct SockOpts {
+    /// SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT
+    #[arg(long)]
+    pub reuseaddr: bool,
+    /// SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)
+    #[arg(long)]
+    pub reuseport: bool,
+    /// TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)
+    #[arg(long)]
+    pub nodelay: bool,
+    /// SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)
+    #[arg(long, value_name = "IDLE", num_args = 0..=1, require_equals = true, value_parser = parse_duration)]
+    pub keepalive: Option<Option<Duration>>,
+    /// SO_LINGER in seconds; 0 makes close() send RST and drop unsent data
+    #[arg(long, value_name = "SECS")]
+    pub linger: Option<u32>,
+    /// SO_RCVBUF (the kernel doubles it and enforces a minimum)
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub rcvbuf: Option<usize>,
+    /// SO_SNDBUF (the kernel doubles it and enforces a minimum)
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub sndbuf: Option<usize>,
+    /// IP_TTL / IPV6_UNICAST_HOPS of packets sent
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub ttl: Option<u32>,
+    /// Source address of a client (HOST or HOST:PORT)
+    #[arg(long, value_name = "ADDR", value_parser = crate::addr::parser(Some(0)))]
+    pub bind: Option<Endpoint>,
+    /// listen() backlog: connections the kernel completes before they are accepted
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(i32).range(0..=65535))]
+    pub backlog: i32,
+    /// IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients
+    #[arg(long)]
+    pub v6only: bool,
+    /// Give up after this long without progress (500ms, 2s, 0.2)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Resolve names to IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Resolve names to IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+}
+
+/// What a socket is for, which decides the options that fit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Listener,
+    Client,
+}
+
+impl SockOpts {
+    pub fn family(&self) -> Family {
+        match (self.ipv4, self.ipv6) {
+            (true, _) => Family::V4,
+            (_, true) => Family::V6,
+            _ => Family::Any,
+        }
+    }
+
+    /// Applies every option that fits this socket, before it is bound or connected.
+    pub fn apply(&self, sock: &Socket, role: Role) -> io::Result<()> {
+        let domain = sock.domain()?;
+        let inet = domain == Domain::IPV4 || domain == Domain::IPV6;
+        let tcp = inet && sock.r#type()? == Type::STREAM;
+        if self.reuseaddr || (role == Role::Listener && inet && tcp) {
+            // A restarted server must bind while its old connections sit in TIME_WAIT;
+            // two live listeners still cannot share the port without --reuseport.
+            // (Listening TCP sockets get it unless asked otherwise, as every server does.)
+            sock.set_reuse_address(true)?;
+        }
+        if self.reuseport {
+            sock.set_reuse_port(true)?;
+        }
+        if tcp && self.nodelay {
+            sock.set_tcp_nodelay(true)?;
+        }
+        if let Some(idle) = self.keepalive {
+            sock.set_keepalive(true)?;
+            if let (true, Some(idle)) = (tcp, idle) {
+                sock.set_tcp_keepalive(&TcpKeepalive::new().with_time(idle))?;
+            }
+        }
+        if let Some(secs) = self.linger {
+            sock.set_linger(Some(Duration::from_secs(secs.into())))?;
+        }
+        if let Some(bytes) = self.rcvbuf {
+            sock.set_recv_buffer_size(bytes)?;
+        }
+        if let Some(bytes) = self.sndbuf {
+            sock.set_send_buffer_size(bytes)?;
+        }
+        if let Some(ttl) = self.ttl {
+            match domain {
+                Domain::IPV4 => sock.set_ttl_v4(ttl)?,
+                Domain::IPV6 => sock.set_unicast_hops_v6(ttl)?,
+                _ => {}
+            }
+        }
+        if domain == Domain::IPV6 && role == Role::Listener {
+            // Linux defaults to dual-stack ([::] also takes IPv4 clients); say it explicitly so
+            // a changed sysctl (net.ipv6.bindv6only) does not change what we do.
+            sock.set_only_v6(self.v6only)?;
+        }
+        Ok(())
+    }
+
+    /// The `--timeout` for a connect, or the default.
+    pub fn connect_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+    }
+}
+
+/// The socket addresses an endpoint stands for, in the order to try them.
+pub fn sock_addrs(ep: &Endpoint, family: Family) -> anyhow::Result<Vec<SockAddr>> {
+    Ok(match ep {
+        Endpoint::Inet { .. } => ep.resolve(family)?.into_iter().map(SockAddr::from).collect(),
+        Endpoint::Unix(path) => vec![SockAddr::unix(path).with_context(|| format!("address {ep}"))?],
+        Endpoint::Abstract(name) => {
+            // Linux abstract names are a sun_path that starts with a NUL byte.
+            let mut bytes = vec![0u8];
+            bytes.extend_from_slice(name);
+            let path = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&bytes);
+            vec![SockAddr::unix(path).with_context(|| format!("address {ep}"))?]
+        }
+    })
+}
+
+/// A non-blocking socket bound to `ep` and, for stream and seqpacket sockets, listening.
+pub fn listen(ep: &Endpoint, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
+    let addrs = sock_addrs(ep, opts.family())?;
+    let mut last_err = None;
+    for addr in &addrs {
+        match listen_on(addr, ty, opts) {
+            Ok(sock) => return Ok(sock),
+            Err(e) => last_err = Some(e.context(format!("bind {}", show(addr)))),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| anyhow::anyhow!("bind {ep}: no address")))
+}
+
+fn listen_on(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
+    let sock = Socket::new(addr.domain(), ty.nonblocking().cloexec(), protocol_for(addr, ty))?;
+    opts.apply(&sock, Role::Listener)?;
+    sock.bind(addr)?;
+    if ty != Type::DGRAM {
+        sock.listen(opts.backlog)?;
+    }
+    Ok(sock)
+}
+
+/// A socket connected to `ep` (the first address that answers), then made non-blocking.
+///
+/// The handshake is waited for here, bounded by `--timeout`, so a refused or unreachable peer
+/// is reported as the connect error it is.
+pub fn connect(ep: &Endpoint, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
+    let addrs = sock_addrs(ep, opts.family())?;
+    let mut last_err = None;
+    for addr in &addrs {
+        match connect_to(addr, ty, opts) {
+            Ok(sock) => return Ok(sock),
+            Err(e) => last_err = Some(e.context(format!("connect {}", show(addr)))),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect {ep}: no address")))
+}
+
+fn connect_to(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
+    let sock = Socket::new(addr.domain(), ty.cloexec(), protocol_for(addr, ty))?;
+    opts.apply(&sock, Role::Client)?;
+    bind_source(&sock, addr, opts)?;
+    if addr.is_unix() {
+        sock.connect(addr)?;
+    } else {
+        sock.connect_timeout(addr, opts.connect_timeout()).map_err(name_timeout)?;
+    }
+    sock.set_nonblocking(true)?;
+    Ok(sock)
+}
+
+/// Starts a non-blocking TCP connect and returns at once; the socket turns writable when the
+/// handshake ends (then `take_error` tells how). Unix sockets connect at once or fail.
+pub fn start_connect(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
+    let sock =
+        Socket::new(addr.domain(), ty.nonblocking().cloexec(), protocol_for(addr, ty)).context("socket")?;
+    opts.apply(&sock, Role::Client)?;
+    bind_source(&sock, addr, opts)?;
+    match sock.connect(addr) {
+        Ok(()) => Ok(sock),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(sock),
+        Err(e) => Err(anyhow::Error::from(e).context(format!("connect {}", show(addr)))),
+    }
+}
+
+fn bind_source(sock: &Socket, peer: &SockAddr, opts: &SockOpts) -> anyhow::Result<()> {
+    let Some(source) = &opts.bind else { return Ok(()) };
+    let family = if peer.is_ipv6() { Family::V6 } else { Family::V4 };
+    let local = sock_addrs(source, family)?;
+    let local = local.first().context("--bind: no address")?;
+    sock.bind(local).with_context(|| format!("bind {}", show(local)))
+}
+
+fn protocol_for(addr: &SockAddr, ty: Type) -> Option<Protocol> {
+    match (addr.is_unix(), ty) {
+        (true, _) => None,
+        (false, Type::STREAM) => Some(Protocol::TCP),
+        (false, Type::DGRAM) => Some(Protocol::UDP),
+        _ => None,
+    }
+}
+
+fn name_timeout(e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::TimedOut {
+        io::Error::new(io::ErrorKind::TimedOut, "timed out")
+    } else {
+        e
+    }
+}
+
+/// An address as users write it: `127.0.0.1:7`, `[::1]:7`, `/path`, `@name`.
+pub fn show(addr: &SockAddr) -> String {
+    if let Some(sa) = addr.as_socket() {
+        return sa.to_string();
+    }
+    if let Some(name) = addr.as_abstract_namespace() {
+        return format!("@{}", String::from_utf8_lossy(name));
+    }
+    match addr.as_pathname() {
+        Some(path) => path.display().to_string(),
+        None => "(unnamed)".to_string(),
+    }
+}
+
+/// The address a socket is bound to, as users write it.
+pub fn local_name(sock: &Socket) -> String {
+    sock.local_addr().map(|a| show(&a)).unwrap_or_else(|_| "?".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> SockOpts {
+        SockOpts { backlog: 16, ..SockOpts::default() }
+    }
+
+    #[test]
+    fn options_reach_the_socket() {
+        let o = SockOpts {
+            nodelay: true,
+            keepalive: Some(Some(Duration::from_secs(30))),
+            linger: Some(0),
+            rcvbuf: Some(8192),
+            sndbuf: Some(8192),
+            ttl: Some(7),
+            ..opts()
+        };
+        let sock = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        o.apply(&sock, Role::Client).unwrap();
+        assert!(sock.tcp_nodelay().unwrap());
+        assert!(sock.keepalive().unwrap());
+        assert_eq!(sock.tcp_keepalive_time().unwrap(), Duration::from_secs(30));
+        assert_eq!(sock.linger().unwrap(), Some(Duration::ZERO));
+        // The kernel doubles the asked size to leave room for its bookkeeping.
+        assert_eq!(sock.recv_buffer_size().unwrap(), 16384);
+        assert_eq!(sock.send_buffer_size().unwrap(), 16384);
+        assert_eq!(sock.ttl_v4().unwrap(), 7);
+        assert!(!sock.reuse_address().unwrap());
+    }
+
+    #[test]
+    fn listeners_get_reuseaddr_and_v6only_as_asked() {
+        let sock = Socket::new(Domain::IPV6, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        SockOpts { v6only: true, ..opts() }.apply(&sock, Role::Listener).unwrap();
+        assert!(sock.reuse_address().unwrap());
+        assert!(sock.only_v6().unwrap());
+        let sock = Socket::new(Domain::IPV4, Type::DGRAM, None).unwrap();
+        SockOpts { reuseport: true, ..opts() }.apply(&sock, Role::Listener).unwrap();
+        assert!(sock.reuse_port().unwrap());
+        assert!(!sock.reuse_address().unwrap());
+    }
+
+    #[test]
+    fn listen_on_port_zero_picks_a_port_and_connect_reaches_it() {
+        let ep = Endpoint::parse("127.0.0.1:0", None).unwrap();
+        let listener = listen(&ep, Type::STREAM, &opts()).unwrap();
+        let bound = local_name(&listener);
+        assert!(bound.starts_with("127.0.0.1:") && !bound.ends_with(":0"), "{bound}");
+        let client = connect(&Endpoint::parse(&bound, None).unwrap(), Type::STREAM, &opts()).unwrap();
+        assert_eq!(show(&client.peer_addr().unwrap()), bound);
+    }
+
+    #[test]
+    fn abstract_and_path_endpoints_bind() {
+        let name = format!("@sockkit-test-{}", std::process::id());
+        let ep = Endpoint::parse(&name, None).unwrap();
+        let sock = listen(&ep, Type::STREAM, &opts()).unwrap();
+        assert_eq!(local_name(&sock), name);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let ep = Endpoint::Unix(path.clone());
+        let sock = listen(&ep, Type::STREAM, &opts()).unwrap();
+        assert_eq!(local_name(&sock), path.display().to_string());
+    }
+
+    #[test]
+    fn a_refused_connect_names_the_address() {
+        let ep = Endpoint::parse("127.0.0.1:0", None).unwrap();
+        let listener = listen(&ep, Type::STREAM, &opts()).unwrap();
+        let bound = local_name(&listener);
+        drop(listener);
+        let err = connect(&Endpoint::parse(&bound, None).unwrap(), Type::STREAM, &opts()).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.starts_with(&format!("connect {bound}: ")), "{text}");
+        assert!(text.contains("refused"), "{text}");
+    }
+}
