@@ -101,6 +101,10 @@ pub struct EchoClientArgs {
     /// Print every send/recv syscall and what it returned
     #[arg(long)]
     pub trace: bool,
+    /// Keep the write side open and stop once every byte is back (for servers that close on
+    /// EOF before echoing, such as `ncat --exec`)
+    #[arg(long)]
+    pub no_half_close: bool,
     #[command(flatten)]
     pub sock: SockOpts,
 }

@@ -26,7 +26,13 @@ pub fn serve(args: EchoServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
 }
 
 pub fn client(args: EchoClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
-    let target = ClientTarget { addr: &args.addr, ty: Type::STREAM, sock: &args.sock, trace: args.trace };
+    let target = ClientTarget {
+        addr: &args.addr,
+        ty: Type::STREAM,
+        sock: &args.sock,
+        trace: args.trace,
+        half_close: !args.no_half_close,
+    };
     run_client(&target, args.message.as_deref(), &args.load, out)
 }
 
@@ -241,12 +247,6 @@ impl Server {
             self.at_capacity = false;
             match listener.accept() {
                 Ok((mut stream, peer)) => {
-                    if let Some(since) = self.out_of_fds_since.take() {
-                        out.warn(format!(
-                            "accept: descriptors free again, accepting after {} ms",
-                            since.elapsed().as_millis()
-                        ));
-                    }
                     let token = self.clients.vacant_token();
                     if let Err(e) = lp.register(&mut stream, token) {
                         out.warn(format!("register {peer}: {e}"));
@@ -267,7 +267,17 @@ impl Server {
                     // Data may already be waiting; edge-triggered epoll only reports new data.
                     self.again.push(token);
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // The shortage ends when the backlog is empty, not at the first accept
+                    // that a single freed descriptor allows.
+                    if let Some(since) = self.out_of_fds_since.take() {
+                        out.warn(format!(
+                            "accept: descriptors free again; every waiting client taken after {} ms",
+                            since.elapsed().as_millis()
+                        ));
+                    }
+                    return Ok(());
+                }
                 Err(e)
                     if e.kind() == io::ErrorKind::Interrupted
                         || e.kind() == io::ErrorKind::ConnectionAborted => {}
@@ -441,6 +451,9 @@ pub struct ClientTarget<'a> {
     pub ty: Type,
     pub sock: &'a SockOpts,
     pub trace: bool,
+    /// Shut down the write side after the last byte and read to the server's EOF (the normal
+    /// way); without it, stop once every byte has come back.
+    pub half_close: bool,
 }
 
 /// Verifies one echo (MESSAGE, stdin or `--size`) or, with `--connections`, generates load.
@@ -735,12 +748,18 @@ fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> an
     let mut last_progress = Instant::now();
     let mut buf = vec![0u8; RECV_BYTES];
     let mut ready = Vec::new();
+    let half_close = target.half_close;
     let early_close = |outgoing: &Outgoing, what: &str| {
+        let hint = if half_close && outgoing.verified == 0 && outgoing.done_sending() {
+            " (a server that closes on EOF before echoing wants --no-half-close)"
+        } else if !outgoing.done_sending() {
+            " (more were still to send)"
+        } else {
+            ""
+        };
         exit::system(format!(
-            "{what} {peer} after echoing {} of {} bytes sent{}",
-            outgoing.verified,
-            outgoing.sent,
-            if outgoing.done_sending() { "" } else { " (more were still to send)" }
+            "{what} {peer} after echoing {} of {} bytes sent{hint}",
+            outgoing.verified, outgoing.sent
         ))
     };
     loop {
@@ -765,7 +784,7 @@ fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> an
             }
             outgoing.advance(n);
         }
-        if outgoing.done_sending() && !conn.write_shut {
+        if target.half_close && outgoing.done_sending() && !conn.write_shut {
             // Half-close: the server sees EOF, echoes the rest and closes; we read to its EOF.
             conn.shutdown_write().with_context(|| format!("shutdown {peer}"))?;
         }
@@ -799,11 +818,15 @@ fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> an
             }
         }
         flush_trace(&mut conn, out)?;
+        let all_back = outgoing.done_sending() && outgoing.verified == outgoing.sent;
         if peer_closed {
-            if outgoing.done_sending() && outgoing.verified == outgoing.sent {
+            if all_back {
                 break;
             }
             return Err(early_close(&outgoing, "closed by"));
+        }
+        if all_back && !target.half_close {
+            break;
         }
         if (outgoing.sent, outgoing.verified) != before {
             last_progress = Instant::now();
