@@ -1,0 +1,227 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sockkit_global_optspecs
+    string join \n json color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_sockkit_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sockkit_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sockkit_using_subcommand
+    set -l cmd (__fish_sockkit_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sockkit -n "__fish_sockkit_needs_command" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_needs_command" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_needs_command" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_needs_command" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_needs_command" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_needs_command" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "echo" -d 'TCP echo server and verifying client'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "udp" -d 'UDP echo server and client'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "uds" -d 'Echo over Unix domain sockets (paths and @abstract names)'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "http" -d 'HTTP/1.1 client written directly on a socket'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "ping" -d 'ICMP echo (IPv4 and IPv6), many hosts at once'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "states" -d 'TCP sockets by state, from /proc/net/tcp and tcp6'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "generate" -d 'Writes completions/ and man/ from this definition (for maintainers)'
+complete -c sockkit -n "__fish_sockkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -f -a "serve" -d 'Echo every byte back to every client, many at once on one event loop'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Send bytes, read the echo to EOF and verify every byte; or generate load'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s 6 -d 'Resolve names to IPv6 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l size -d 'Send BYTES of generated data instead of MESSAGE (per round with --connections)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l count -d 'Round trips per connection (each sends --size bytes and waits for their echo)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l connections -d 'Open N connections at once and report throughput and latency percentiles' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l trace -d 'Print every send/recv syscall and what it returned'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l no-half-close -d 'Keep the write side open and stop once every byte is back (for servers that close on EOF before echoing, such as `ncat --exec`)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s 6 -d 'Resolve names to IPv6 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every byte back to every client, many at once on one event loop'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "client" -d 'Send bytes, read the echo to EOF and verify every byte; or generate load'
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "serve" -d 'Echo each datagram back to its sender'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Send numbered datagrams and match their echoes'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo each datagram back to its sender'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "client" -d 'Send numbered datagrams and match their echoes'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "serve" -d 'Echo server on a Unix socket path or @abstract name'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Verifying client for a Unix socket'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo server on a Unix socket path or @abstract name'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from help" -f -a "client" -d 'Verifying client for a Unix socket'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "get" -d 'GET (or HEAD with -I) one or more URLs'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from help" -f -a "get" -d 'GET (or HEAD with -I) one or more URLs'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -s q -l quiet -d 'Print only results and summaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -s v -l verbose -d 'Print more (repeat for even more)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c sockkit -n "__fish_sockkit_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "echo" -d 'TCP echo server and verifying client'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "udp" -d 'UDP echo server and client'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "uds" -d 'Echo over Unix domain sockets (paths and @abstract names)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "http" -d 'HTTP/1.1 client written directly on a socket'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "ping" -d 'ICMP echo (IPv4 and IPv6), many hosts at once'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "states" -d 'TCP sockets by state, from /proc/net/tcp and tcp6'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "generate" -d 'Writes completions/ and man/ from this definition (for maintainers)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and not __fish_seen_subcommand_from echo udp uds http ping states generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "serve" -d 'Echo every byte back to every client, many at once on one event loop'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "client" -d 'Send bytes, read the echo to EOF and verify every byte; or generate load'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "serve" -d 'Echo each datagram back to its sender'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "client" -d 'Send numbered datagrams and match their echoes'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from uds" -f -a "serve" -d 'Echo server on a Unix socket path or @abstract name'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from uds" -f -a "client" -d 'Verifying client for a Unix socket'
+complete -c sockkit -n "__fish_sockkit_using_subcommand help; and __fish_seen_subcommand_from http" -f -a "get" -d 'GET (or HEAD with -I) one or more URLs'
