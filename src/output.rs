@@ -97,6 +97,9 @@ pub struct Printer {
     threshold: Level,
     /// Set while stdout carries payload bytes (echo client): human lines then go to stderr.
     data_on_stdout: bool,
+    /// Payload on a terminal that did not end its line: the next status line starts a new one.
+    data_mid_line: bool,
+    stdout_tty: bool,
     line: String,
 }
 
@@ -125,6 +128,8 @@ impl Printer {
             paint: Paint { enabled: color && !args.json },
             threshold,
             data_on_stdout: false,
+            data_mid_line: false,
+            stdout_tty: io::stdout().is_terminal(),
             line: String::new(),
         }
     }
@@ -167,6 +172,9 @@ impl Printer {
         self.line.push('\n');
         if self.data_on_stdout {
             // Status next to payload goes to stderr, so `> file` keeps only the payload.
+            if std::mem::take(&mut self.data_mid_line) {
+                let _ = io::stderr().write_all(b"\n");
+            }
             let _ = io::stderr().write_all(self.line.as_bytes());
             return Ok(());
         }
@@ -175,9 +183,10 @@ impl Printer {
 
     /// Raw payload bytes for stdout (the echo); not shown in JSON mode.
     pub fn data(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        if self.json {
+        if self.json || bytes.is_empty() {
             return Ok(());
         }
+        self.data_mid_line = self.stdout_tty && !bytes.ends_with(b"\n");
         write_stdout(bytes)
     }
 

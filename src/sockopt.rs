@@ -84,10 +84,10 @@ impl SockOpts {
         let domain = sock.domain()?;
         let inet = domain == Domain::IPV4 || domain == Domain::IPV6;
         let tcp = inet && sock.r#type()? == Type::STREAM;
-        if self.reuseaddr || (role == Role::Listener && inet && tcp) {
-            // A restarted server must bind while its old connections sit in TIME_WAIT;
-            // two live listeners still cannot share the port without --reuseport.
-            // (Listening TCP sockets get it unless asked otherwise, as every server does.)
+        if self.reuseaddr {
+            // Lets a restarted server bind while its old connections sit in TIME_WAIT; two
+            // live listeners still cannot share the port without --reuseport. Off unless
+            // asked, so the article's lesson (EADDRINUSE after a restart) can be seen live.
             sock.set_reuse_address(true)?;
         }
         if self.reuseport {
@@ -154,7 +154,19 @@ pub fn listen(ep: &Endpoint, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket
     for addr in &addrs {
         match listen_on(addr, ty, opts) {
             Ok(sock) => return Ok(sock),
-            Err(e) => last_err = Some(e.context(format!("bind {}", show(addr)))),
+            Err(e) => {
+                let in_use =
+                    e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse);
+                let hint = match addr.as_socket() {
+                    Some(sa) if in_use && !opts.reuseaddr && ty == Type::STREAM => format!(
+                        " (a live server, or connections in TIME_WAIT: see `sockkit states --port {}`; \
+                         --reuseaddr binds past TIME_WAIT when the old server set it too)",
+                        sa.port()
+                    ),
+                    _ => String::new(),
+                };
+                last_err = Some(e.context(format!("bind {}{hint}", show(addr))))
+            }
         }
     }
     Err(last_err.unwrap_or_else(|| anyhow::anyhow!("bind {ep}: no address")))
@@ -292,7 +304,7 @@ mod tests {
     #[test]
     fn listeners_get_reuseaddr_and_v6only_as_asked() {
         let sock = Socket::new(Domain::IPV6, Type::STREAM, Some(Protocol::TCP)).unwrap();
-        SockOpts { v6only: true, ..opts() }.apply(&sock, Role::Listener).unwrap();
+        SockOpts { v6only: true, reuseaddr: true, ..opts() }.apply(&sock, Role::Listener).unwrap();
         assert!(sock.reuse_address().unwrap());
         assert!(sock.only_v6().unwrap());
         let sock = Socket::new(Domain::IPV4, Type::DGRAM, None).unwrap();

@@ -230,7 +230,46 @@ fn a_second_server_on_a_busy_port_exits_3_naming_the_address() {
     let server = Server::spawn(&["echo", "serve", "127.0.0.1:0"]);
     let out = sockkit().args(["echo", "serve", &server.addr]).assert().code(3);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr);
-    assert_eq!(stderr, format!("sockkit: bind {}: Address already in use (os error 98)\n", server.addr));
+    let port = server.addr.rsplit(':').next().unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "sockkit: bind {} (a live server, or connections in TIME_WAIT: see `sockkit states --port {port}`; \
+             --reuseaddr binds past TIME_WAIT when the old server set it too): Address already in use (os error 98)\n",
+            server.addr
+        )
+    );
+}
+
+/// Runs a server that closes its one client first (idle timeout), so the server's side of the
+/// connection is the one left in TIME_WAIT, then exits; returns its address.
+fn leave_time_wait_on_server_port(extra: &[&str]) -> String {
+    let mut args = vec!["echo", "serve", "127.0.0.1:0", "--idle-timeout", "50ms", "--exit-after", "1"];
+    args.extend_from_slice(extra);
+    let mut server = Server::spawn(&args);
+    let mut client = connect(&server.addr);
+    let mut buf = [0u8; 1];
+    assert_eq!(client.read(&mut buf).unwrap(), 0, "server should close first");
+    drop(client);
+    assert_eq!(server.wait_exit(WAIT), 0);
+    server.addr.clone()
+}
+
+#[test]
+fn time_wait_blocks_a_restart_unless_both_servers_set_reuseaddr() {
+    // The article's lesson, as Linux really does it: SO_REUSEADDR must be on the old socket
+    // (its TIME_WAIT remnant inherits it) and on the new one.
+    let addr = leave_time_wait_on_server_port(&[]);
+    sockkit().args(["echo", "serve", &addr, "--reuseaddr", "--exit-after", "1"]).assert().code(3);
+
+    let addr = leave_time_wait_on_server_port(&["--reuseaddr"]);
+    let out = sockkit().args(["echo", "serve", &addr]).assert().code(3);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("Address already in use"));
+    let mut again = Server::spawn(&["echo", "serve", &addr, "--reuseaddr"]);
+    assert_eq!(again.addr, addr);
+    assert_eq!(echo_round_trip(&addr, b"restarted"), b"restarted");
+    again.signal(libc::SIGINT);
+    assert_eq!(again.wait_exit(WAIT), 0);
 }
 
 #[test]

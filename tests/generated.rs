@@ -20,7 +20,11 @@ fn committed_completions_and_man_pages_match_the_cli_definition() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR"));
     for sub in ["completions", "man"] {
         let (new, old) = (fresh.path().join(sub), committed.join(sub));
-        assert_eq!(files_under(&new), files_under(&old), "{sub}/ lists different files: run `cargo run -- generate .`");
+        assert_eq!(
+            files_under(&new),
+            files_under(&old),
+            "{sub}/ lists different files: run `cargo run -- generate .`"
+        );
         for name in files_under(&new) {
             let (a, b) = (fs::read(new.join(&name)).unwrap(), fs::read(old.join(&name)).unwrap());
             assert!(a == b, "{sub}/{name} is out of date: run `cargo run -- generate .`");
@@ -30,7 +34,11 @@ fn committed_completions_and_man_pages_match_the_cli_definition() {
 
 #[test]
 fn help_and_version_exit_0() {
-    common::sockkit().arg("--version").assert().success().stdout(format!("sockkit {}\n", env!("CARGO_PKG_VERSION")));
+    common::sockkit()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("sockkit {}\n", env!("CARGO_PKG_VERSION")));
     let out = common::sockkit().args(["help", "echo"]).assert().success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("serve"));
 }
