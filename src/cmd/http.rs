@@ -283,6 +283,7 @@ impl Client {
             out.detail(&HeadLines { direction: "sent", lines: head_lines(&request) })?;
         }
         let peer = live.peer.clone();
+        let stalled = format!("{url}: no progress from {peer}");
         let bytes_in_before = live.conn.bytes_in;
         let arrived = |conn: &Conn| conn.bytes_in - bytes_in_before;
         let broken = |e: &io::Error| {
@@ -297,7 +298,7 @@ impl Client {
         let mut last_progress = Instant::now();
         while sent < request.len() {
             match live.conn.send(&request[sent..]) {
-                Ok(0) => self.wait(last_progress, &peer, 0)?,
+                Ok(0) => self.wait(last_progress, &stalled, 0)?,
                 Ok(n) => {
                     sent += n;
                     last_progress = Instant::now();
@@ -355,7 +356,7 @@ impl Client {
                     })?;
                     last_progress = Instant::now();
                 }
-                Ok(None) => self.wait(last_progress, &peer, arrived(&live.conn))?,
+                Ok(None) => self.wait(last_progress, &stalled, arrived(&live.conn))?,
                 Err(e) if reused && arrived(&live.conn) == 0 && broken(&e) => return Ok(Attempt::Stale),
                 Err(e) => {
                     return Err(anyhow::Error::from(e)
@@ -398,7 +399,7 @@ impl Client {
                     extra |= taken < n;
                     last_progress = Instant::now();
                 }
-                Ok(None) => self.wait(last_progress, &peer, arrived(&live.conn))?,
+                Ok(None) => self.wait(last_progress, &stalled, arrived(&live.conn))?,
                 Err(e) => {
                     return Err(anyhow::Error::from(e)
                         .context(format!("recv from {peer} ({} bytes had arrived)", arrived(&live.conn))));
@@ -447,13 +448,13 @@ impl Client {
     }
 
     /// Waits for the socket, or fails when nothing has moved for --timeout.
-    fn wait(&mut self, last_progress: Instant, peer: &str, arrived: u64) -> anyhow::Result<()> {
+    fn wait(&mut self, last_progress: Instant, stalled: &str, arrived: u64) -> anyhow::Result<()> {
         let deadline = self.idle_limit.map(|limit| last_progress + limit);
         if let (Some(deadline), Some(limit)) = (deadline, self.idle_limit)
             && Instant::now() >= deadline
         {
             return Err(exit::system(format!(
-                "no progress from {peer} for {} (--timeout); {arrived} bytes of the response had arrived",
+                "{stalled} for {} (--timeout); {arrived} bytes of the response had arrived",
                 humantime::format_duration(limit)
             )));
         }
