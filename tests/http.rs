@@ -223,6 +223,16 @@ fn a_connection_the_server_closed_is_opened_again() {
     assert!(body == expected);
     // Chunked with Content-Length beside it is read as chunked, then not reused (RFC 9112 6.3).
     assert_eq!(server.connections(), 3);
+
+    // The server takes the second request and closes: the client sends it again on a new one.
+    let server = http_server::spawn("127.0.0.1:0");
+    let (code, body, stderr) = get(&["-v", &server.url("/then-drop/7"), &server.url("/len/4")]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut expected = http_server::body(7);
+    expected.extend(http_server::body(4));
+    assert!(body == expected);
+    assert_eq!(server.connections(), 2);
+    assert!(stderr.contains("closed the kept connection; connecting again"), "{stderr}");
 }
 
 #[test]

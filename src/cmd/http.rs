@@ -124,6 +124,8 @@ impl Sink {
 const CONN_TOKEN: Token = Token(0);
 /// One recv's worth: big enough that a fast local server is read in few syscalls.
 const RECV_BYTES: usize = 256 * 1024;
+/// 1xx responses skipped before the final one; a server that sends them forever is broken.
+const MAX_INTERIM: u32 = 100;
 
 struct Client {
     lp: EventLoop,
@@ -312,8 +314,9 @@ impl Client {
         let mut buf: Vec<u8> = Vec::new();
         let mut scanned = 0;
         let mut first_byte = None;
+        let mut interim = 0;
         let (head, head_len) = loop {
-            if let Some(end) = head::head_end(&buf, scanned) {
+            if let Some(end) = head::head_end(&buf, scanned).filter(|&end| end <= HEAD_LIMIT) {
                 let parsed = head::parse_head(&buf[..end]).map_err(|why| {
                     exit::protocol(format!("{url}: {why} ({} bytes had arrived)", arrived(&live.conn)))
                 })?;
@@ -321,6 +324,13 @@ impl Client {
                     out.detail(&HeadLines { direction: "received", lines: head_lines(&buf[..end]) })?;
                 }
                 if parsed.is_interim() {
+                    interim += 1;
+                    if interim > MAX_INTERIM {
+                        return Err(exit::protocol(format!(
+                            "{url}: more than {MAX_INTERIM} interim (1xx) responses ({} bytes had arrived)",
+                            arrived(&live.conn)
+                        )));
+                    }
                     buf.drain(..end);
                     scanned = 0;
                     continue;
@@ -328,6 +338,8 @@ impl Client {
                 break (parsed, end);
             }
             scanned = buf.len();
+            // Also when the end has come but past the limit: the verdict must not depend on
+            // how the bytes were cut into reads.
             if buf.len() > HEAD_LIMIT {
                 return Err(exit::protocol(format!(
                     "{url}: response head did not end within {HEAD_LIMIT} bytes ({} bytes had arrived)",

@@ -15,6 +15,8 @@
 //!   Content-Length header but no body for 204 and 304.
 //! - `/redirect/N`: N relative redirects to `/redirect/0` ("done"). `/absolute-redirect`.
 //! - `/idle-close/N`: N bytes with Content-Length, then close without saying so.
+//! - `/then-drop/N`: as `/len/N`, then the next request on the connection is read and the
+//!   connection closed without an answer.
 //! - `/echo-headers`: the request head as the body.
 #![allow(dead_code)]
 
@@ -84,6 +86,7 @@ fn pattern() -> &'static [u8] {
 fn serve(stream: TcpStream, addr: SocketAddr) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
+    let mut drop_next = false;
     loop {
         let mut head = String::new();
         loop {
@@ -99,6 +102,12 @@ fn serve(stream: TcpStream, addr: SocketAddr) -> std::io::Result<()> {
         let mut words = head.split_whitespace();
         let method = words.next().unwrap_or_default().to_string();
         let path = words.next().unwrap_or_default().to_string();
+        if drop_next {
+            // Read the request, then close without a word: what a server whose keep-alive
+            // timer fires just as the request arrives looks like to the client.
+            return Ok(());
+        }
+        drop_next = path.starts_with("/then-drop/");
         if !respond(&mut out, &method, &path, &head, addr)? {
             return Ok(());
         }
@@ -118,7 +127,7 @@ fn respond(
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok()).unwrap_or(0);
     let head_only = method == "HEAD";
     match parts[0] {
-        "len" => {
+        "len" | "then-drop" => {
             let n = number(1);
             out.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n\r\n").as_bytes())?;
             if !head_only {
