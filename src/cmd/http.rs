@@ -141,6 +141,8 @@ struct Client {
     /// The connection kept open after a response that allows another request on it.
     live: Option<Live>,
     scratch: Vec<u8>,
+    /// Decoded body bytes gathered from one recv before they are written (see `feed`).
+    pending: Vec<u8>,
 }
 
 struct Live {
@@ -195,6 +197,7 @@ impl Client {
             request_headers,
             live: None,
             scratch: vec![0; RECV_BYTES],
+            pending: Vec::with_capacity(RECV_BYTES),
         })
     }
 
@@ -316,6 +319,13 @@ impl Client {
         let mut first_byte = None;
         let mut interim = 0;
         let (head, head_len) = loop {
+            // Every head's first bytes (interim ones' too), before looking for its end, so a
+            // server that speaks something else is named the same way however reads were cut.
+            if !buf.is_empty() {
+                head::check_start(&buf).map_err(|why| {
+                    exit::protocol(format!("{url}: {why} ({} bytes had arrived)", arrived(&live.conn)))
+                })?;
+            }
             if let Some(end) = head::head_end(&buf, scanned).filter(|&end| end <= HEAD_LIMIT) {
                 let parsed = head::parse_head(&buf[..end]).map_err(|why| {
                     exit::protocol(format!("{url}: {why} ({} bytes had arrived)", arrived(&live.conn)))
@@ -363,9 +373,6 @@ impl Client {
                 Ok(Some(n)) => {
                     first_byte.get_or_insert_with(|| timings.started.elapsed());
                     buf.extend_from_slice(&self.scratch[..n]);
-                    head::check_start(&buf).map_err(|why| {
-                        exit::protocol(format!("{url}: {why} ({} bytes had arrived)", arrived(&live.conn)))
-                    })?;
                     last_progress = Instant::now();
                 }
                 Ok(None) => self.wait(last_progress, &stalled, arrived(&live.conn))?,
@@ -393,7 +400,7 @@ impl Client {
         let mut decoder = BodyDecoder::new(plan.framing);
         let mut extra = false;
         let leftover = &buf[head_len..];
-        let taken = feed(&mut decoder, leftover, sink, keep_body, out)
+        let taken = feed(&mut decoder, leftover, sink, keep_body, &mut self.pending, out)
             .map_err(|e| body_error(e, url, arrived(&live.conn)))?;
         extra |= taken < leftover.len();
         while !decoder.is_done() && !extra {
@@ -406,7 +413,7 @@ impl Client {
                 }
                 Ok(Some(n)) => {
                     let chunk = &self.scratch[..n];
-                    let taken = feed(&mut decoder, chunk, sink, keep_body, out)
+                    let taken = feed(&mut decoder, chunk, sink, keep_body, &mut self.pending, out)
                         .map_err(|e| body_error(e, url, arrived(&live.conn)))?;
                     extra |= taken < n;
                     last_progress = Instant::now();
@@ -487,24 +494,54 @@ fn still_open(conn: &mut Conn) -> bool {
     matches!(conn.recv(&mut probe), Ok(None))
 }
 
-/// Feeds `bytes` to the decoder until they are used up or the body ends, writing body bytes
-/// to the sink when they are wanted. Returns how many bytes belonged to the body.
+/// Feeds `bytes` (one recv's worth) to the decoder until they are used up or the body ends,
+/// writing the body bytes to the sink when they are wanted. Small chunks are gathered in
+/// `pending` and written once per recv, so a body of many 1 KiB chunks does not cost a write
+/// per chunk; large pieces go straight from the receive buffer. Returns how many bytes
+/// belonged to the body.
 fn feed(
     decoder: &mut BodyDecoder,
     bytes: &[u8],
     sink: &mut Sink,
     keep_body: bool,
+    pending: &mut Vec<u8>,
     out: &mut Printer,
 ) -> anyhow::Result<usize> {
     let mut at = 0;
+    let mut result = Ok(());
     while at < bytes.len() && !decoder.is_done() {
-        let (taken, data) = decoder.feed(&bytes[at..])?;
-        if keep_body && !data.is_empty() {
-            sink.write(out, data)?;
-        }
+        let (taken, data) = match decoder.feed(&bytes[at..]) {
+            Ok(step) => step,
+            Err(e) => {
+                // What decoded fine before the fault is still written, as curl does.
+                result = Err(e.into());
+                break;
+            }
+        };
         at += taken;
+        if !keep_body || data.is_empty() {
+            continue;
+        }
+        if data.len() >= DIRECT_WRITE_BYTES {
+            flush_pending(pending, sink, out)?;
+            sink.write(out, data)?;
+        } else {
+            pending.extend_from_slice(data);
+        }
     }
-    Ok(at)
+    flush_pending(pending, sink, out)?;
+    result.map(|()| at)
+}
+
+/// A decoded piece at least this big is written as it is rather than gathered.
+const DIRECT_WRITE_BYTES: usize = 64 * 1024;
+
+fn flush_pending(pending: &mut Vec<u8>, sink: &mut Sink, out: &mut Printer) -> anyhow::Result<()> {
+    if !pending.is_empty() {
+        sink.write(out, pending)?;
+        pending.clear();
+    }
+    Ok(())
 }
 
 /// A framing error becomes exit 4 with the byte count; a sink error stays what it was.
