@@ -164,7 +164,7 @@ pub struct HttpGetArgs {
     /// and 'Name:' with no value removes it
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header)]
     pub headers: Vec<(String, String)>,
-    /// Write bodies to FILE instead of stdout
+    /// Write bodies to FILE instead of stdout ('-' is stdout); with several URLs, one after another
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Follow redirects (3xx with a Location header)

@@ -354,3 +354,32 @@ fn https_and_bad_urls_exit_2_and_a_refused_connect_exits_3() {
     let (code, _, stderr) = get(&["-6", "http://127.0.0.1:1/"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn connect_timeout_bounds_a_handshake_that_never_completes() {
+    // A listener with backlog 0 and one client already queued: the kernel drops further SYNs,
+    // so a connect to it hangs until the client gives up.
+    let listener = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    listener.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let _queued = std::net::TcpStream::connect(addr).unwrap();
+    let (code, _, stderr) = get(&["--connect-timeout", "0.3", &format!("http://{addr}/")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr, format!("sockkit: connect {addr}: timed out\n"));
+}
+
+#[test]
+fn json_mode_keeps_the_body_off_stdout_and_dash_o_dash_is_stdout() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let out = sockkit().args(["--json", "http", "get", "-i", &server.url("/len/300")]).output().unwrap();
+    let text = String::from_utf8(out.stdout).expect("only JSON on stdout");
+    let record: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert_eq!((record["status"].as_u64(), record["body_bytes"].as_u64()), (Some(200), Some(300)));
+    for key in ["resolve_ms", "connect_ms", "first_byte_ms", "total_ms"] {
+        assert!(record[key].as_f64().is_some_and(|ms| ms >= 0.0), "{key} in {record}");
+    }
+    let (code, out, _) = get(&["-o", "-", &server.url("/len/30")]);
+    assert_eq!((code, out), (0, http_server::body(30)));
+}

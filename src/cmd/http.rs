@@ -94,6 +94,7 @@ impl Sink {
     fn open(path: Option<&Path>) -> anyhow::Result<Sink> {
         Ok(match path {
             None => Sink::Stdout,
+            Some(path) if path.as_os_str() == "-" => Sink::Stdout,
             Some(path) => Sink::File(
                 File::create(path).with_context(|| format!("create {}", path.display()))?,
                 path.to_path_buf(),
@@ -213,11 +214,17 @@ impl Client {
         let key = url.endpoint_text();
         loop {
             let started = Instant::now();
-            let reused = self
-                .live
-                .take()
-                .filter(|live| live.key == key)
-                .and_then(|mut live| still_open(&mut live.conn).then_some(live));
+            let reused = match self.live.take().filter(|live| live.key == key) {
+                Some(mut live) => {
+                    if still_open(&mut live.conn) {
+                        Some(live)
+                    } else {
+                        out.detail(&Connected { peer: &live.peer, local: "", reused: false })?;
+                        None
+                    }
+                }
+                None => None,
+            };
             let (live, timings, was_reused) = match reused {
                 Some(live) => {
                     out.detail(&Connected { peer: &live.peer, local: "", reused: true })?;
