@@ -49,14 +49,18 @@ done
 python3 - "$work" "$SIZE" "${cases[@]}" <<'EOF'
 import json, sys
 work, size, cases = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-print(f"{'body':<16}{'sockkit':>14}{'curl':>14}{'sockkit GiB/s':>15}{'curl GiB/s':>12}{'ratio':>8}")
+print(f"{'body':<16}{'sockkit':>16}{'curl':>16}{'GiB/s':>8}{'GiB/s':>7}{'ratio':>8}"
+      f"{'CPU sockkit':>13}{'CPU curl':>10}{'CPU ratio':>11}")
 for case in cases:
     name = case.split(":")[0]
     results = {r["command"].split()[0]: r for r in json.load(open(f"{work}/{name}.json"))["results"]}
     ours, theirs = results["sockkit"], results["curl"]
     gib = size / 2**30
-    print(f"{name:<16}{ours['mean']:>9.3f} s ±{ours['stddev']:.2f}{theirs['mean']:>8.3f} s ±{theirs['stddev']:.2f}"
-          f"{gib / ours['mean']:>15.2f}{gib / theirs['mean']:>12.2f}{theirs['mean'] / ours['mean']:>7.2f}x")
+    cpu = lambda r: r["user"] + r["system"]
+    print(f"{name:<16}{ours['mean']:>9.3f} s ±{ours['stddev']:.2f}{theirs['mean']:>9.3f} s ±{theirs['stddev']:.2f}"
+          f"{gib / ours['mean']:>8.2f}{gib / theirs['mean']:>7.2f}{theirs['mean'] / ours['mean']:>7.2f}x"
+          f"{cpu(ours):>11.3f} s{cpu(theirs):>8.3f} s{cpu(theirs) / cpu(ours):>10.2f}x")
+print("ratio: curl's time / sockkit's (above 1: sockkit is faster); CPU: user + system time of the client")
 EOF
 
 echo
