@@ -136,6 +136,10 @@ fn python_http_server_files_come_back_byte_for_byte_over_ipv4_and_ipv6() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("answered 404"), "{stderr}");
 
+    // -4 picks the IPv4 address of a name that may also resolve to ::1.
+    let (code, body, stderr) = get(&["-4", &format!("http://localhost:{}/hello.txt", python.port)]);
+    assert_eq!((code, body.as_slice()), (0, &b"hello\n"[..]), "{stderr}");
+
     let python6 = Python::serve(&[("hello.txt", b"hello\n")], "::1");
     let (code, body, stderr) = get(&[&format!("http://[::1]:{}/hello.txt", python6.port)]);
     assert_eq!((code, body.as_slice()), (0, &b"hello\n"[..]), "{stderr}");
