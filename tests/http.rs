@@ -169,6 +169,16 @@ fn broken_responses_exit_4_naming_what_was_wrong_and_the_bytes_that_arrived() {
 }
 
 #[test]
+fn a_reset_connection_is_a_network_error_exit_3() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let url = server.url("/reset/100000");
+    let (code, _, stderr) = get(&[&url]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.starts_with(&format!("sockkit: {url}: recv from {}", server.addr)), "{stderr}");
+    assert!(stderr.contains("bytes had arrived): Connection reset by peer"), "{stderr}");
+}
+
+#[test]
 fn a_stalled_response_ends_at_the_timeout_with_exit_3() {
     let server = http_server::spawn("127.0.0.1:0");
     let (code, body, stderr) = get(&["--timeout", "0.3", &server.url("/stall")]);

@@ -316,7 +316,7 @@ impl Client {
                     last_progress = Instant::now();
                 }
                 Err(e) if reused && broken(&e) => return Ok(Attempt::Stale),
-                Err(e) => return Err(anyhow::Error::from(e).context(format!("send to {peer}"))),
+                Err(e) => return Err(anyhow::Error::from(e).context(format!("{url}: send to {peer}"))),
             }
         }
 
@@ -385,8 +385,10 @@ impl Client {
                 Ok(None) => self.wait(last_progress, &stalled, arrived(&live.conn))?,
                 Err(e) if reused && arrived(&live.conn) == 0 && broken(&e) => return Ok(Attempt::Stale),
                 Err(e) => {
-                    return Err(anyhow::Error::from(e)
-                        .context(format!("recv from {peer} ({} bytes had arrived)", arrived(&live.conn))));
+                    return Err(anyhow::Error::from(e).context(format!(
+                        "{url}: recv from {peer} ({} bytes had arrived)",
+                        arrived(&live.conn)
+                    )));
                 }
             }
         };
@@ -427,8 +429,10 @@ impl Client {
                 }
                 Ok(None) => self.wait(last_progress, &stalled, arrived(&live.conn))?,
                 Err(e) => {
-                    return Err(anyhow::Error::from(e)
-                        .context(format!("recv from {peer} ({} bytes had arrived)", arrived(&live.conn))));
+                    return Err(anyhow::Error::from(e).context(format!(
+                        "{url}: recv from {peer} ({} bytes had arrived)",
+                        arrived(&live.conn)
+                    )));
                 }
             }
         }

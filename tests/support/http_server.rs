@@ -8,7 +8,8 @@
 //!   other chunk, and a trailer.
 //! - `/short/N`: Content-Length N, then half of it and close. `/bad-chunk`: a chunk size 'zz'.
 //! - `/endless-headers`: header lines until the client goes. `/early-close`: half a head, close.
-//! - `/empty`: close without a byte. `/drip/N`: head and N body bytes one byte per write, paced.
+//! - `/empty`: close without a byte. `/reset/N`: Content-Length N, half of it, then RST.
+//!   `/drip/N`: head and N body bytes one byte per write, paced.
 //! - `/stall`: a head, 2 of 10 body bytes, then nothing for a long time.
 //! - `/obs-fold`, `/dup-length`: bad heads. `/conflict`: Content-Length and chunked at once.
 //! - `/interim`: 100 and 103 before the 200. `/status/CODE`: that status, with a
@@ -168,6 +169,14 @@ fn respond(
             return Ok(false);
         }
         "empty" => return Ok(false),
+        "reset" => {
+            let n = number(1);
+            out.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n\r\n").as_bytes())?;
+            write_pattern(out, n / 2)?;
+            // SO_LINGER 0: close() sends RST instead of FIN.
+            socket2::SockRef::from(&*out).set_linger(Some(Duration::ZERO))?;
+            return Ok(false);
+        }
         "drip" => {
             out.set_nodelay(true)?;
             let n = number(1);
