@@ -51,6 +51,38 @@ fn every_framing_gives_the_same_bytes_as_curl() {
     }
 }
 
+/// Runs sockkit to the end and returns its exit code and peak RSS in KiB (wait4's rusage of
+/// exactly this child, unlike RUSAGE_CHILDREN which other tests' children would share).
+// The child is reaped by wait4 below, which std cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_measuring_rss(args: &[&str]) -> (i32, i64) {
+    let child = common::sockkit_std()
+        .args(["http", "get"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, once; `child` is not waited for again.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+#[test]
+fn a_100_mib_body_streams_through_a_few_mib_of_memory() {
+    let server = http_server::spawn("127.0.0.1:0");
+    for path in ["/len/104857600", "/chunked/104857600/1024"] {
+        let (code, max_rss_kib) = run_measuring_rss(&[&server.url(path)]);
+        assert_eq!(code, 0, "{path}");
+        // A buffered body alone would be 100 MiB.
+        assert!(max_rss_kib < 16 * 1024, "{path}: peak RSS {max_rss_kib} KiB");
+    }
+}
+
 #[test]
 fn hundred_mib_binary_bodies_match_curl_byte_for_byte() {
     let server = http_server::spawn("127.0.0.1:0");
