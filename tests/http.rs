@@ -380,7 +380,7 @@ fn https_and_bad_urls_exit_2_and_a_refused_connect_exits_3() {
         ("ftp://x/", "sockkit: invalid URL 'ftp://x/': scheme 'ftp' is not http\n"),
         (
             "http://bad host/",
-            "sockkit: invalid URL 'http://bad host/': 0x20 in URL (spaces and control characters must be percent-encoded)\n",
+            "sockkit: invalid URL 'http://bad host/': 0x20 in URL (spaces, control and non-ASCII characters must be percent-encoded)\n",
         ),
         ("http://1.2.3.999/", "sockkit: invalid address '1.2.3.999:80': not a valid IPv4 address\n"),
     ] {

@@ -24,7 +24,7 @@ impl Url {
         let bad = |why: &str| UrlError::Bad(why.to_string());
         if let Some(&c) = text.as_bytes().iter().find(|&&b| b <= b' ' || b == 0x7f || b >= 0x80) {
             return Err(UrlError::Bad(format!(
-                "0x{c:02x} in URL (spaces and control characters must be percent-encoded)"
+                "0x{c:02x} in URL (spaces, control and non-ASCII characters must be percent-encoded)"
             )));
         }
         let rest = match text.split_once("://") {
@@ -42,6 +42,9 @@ impl Url {
         }
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             let (host, after) = v6.split_once(']').ok_or_else(|| bad("missing ']' after IPv6 address"))?;
+            if !host.is_empty() && host.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(UrlError::Bad(format!("'{host}' in brackets is not an IPv6 address")));
+            }
             match after {
                 "" => (host, None),
                 _ => (host, Some(after.strip_prefix(':').ok_or_else(|| bad("expected ':PORT' after ']'"))?)),
@@ -183,7 +186,11 @@ mod tests {
             ("http:///p", "no host"),
             ("http://[::1/", "missing ']' after IPv6 address"),
             ("http://u:p@h/", "user names and passwords in URLs are not supported"),
-            ("http://h/a b", "0x20 in URL (spaces and control characters must be percent-encoded)"),
+            (
+                "http://h/a b",
+                "0x20 in URL (spaces, control and non-ASCII characters must be percent-encoded)",
+            ),
+            ("http://[zz]/", "'zz' in brackets is not an IPv6 address"),
         ] {
             assert_eq!(Url::parse(text), Err(UrlError::Bad(why.into())), "{text}");
         }
