@@ -219,7 +219,11 @@ impl Client {
                     if still_open(&mut live.conn) {
                         Some(live)
                     } else {
-                        out.detail(&Connected { peer: &live.peer, local: "", reused: false })?;
+                        out.detail(&Connected {
+                            peer: &live.peer,
+                            local: "",
+                            connection: "closed-by-server",
+                        })?;
                         None
                     }
                 }
@@ -227,7 +231,7 @@ impl Client {
             };
             let (live, timings, was_reused) = match reused {
                 Some(live) => {
-                    out.detail(&Connected { peer: &live.peer, local: "", reused: true })?;
+                    out.detail(&Connected { peer: &live.peer, local: "", connection: "reused" })?;
                     (live, Timings { resolve: Duration::ZERO, connect: Duration::ZERO, started }, true)
                 }
                 None => {
@@ -238,7 +242,7 @@ impl Client {
             match self.exchange(live, url, was_reused, follow, &timings, out, sink)? {
                 Attempt::Done(fetched) => return Ok(fetched),
                 Attempt::Stale => {
-                    out.detail(&Connected { peer: &key, local: "", reused: false })?;
+                    out.detail(&Connected { peer: &key, local: "", connection: "closed-by-server" })?;
                     continue;
                 }
             }
@@ -267,7 +271,7 @@ impl Client {
                     let local = sockopt::local_name(&sock);
                     let mut conn = Conn::new(Stream::from_socket(sock), false);
                     self.lp.register(&mut conn.stream, CONN_TOKEN).context("register")?;
-                    out.detail(&Connected { peer: &peer, local: &local, reused: false })?;
+                    out.detail(&Connected { peer: &peer, local: &local, connection: "new" })?;
                     let live = Live { conn, key: key.to_string(), peer };
                     return Ok((live, Timings { resolve, connect, started }));
                 }
@@ -579,21 +583,22 @@ fn head_lines(bytes: &[u8]) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Records
 
-/// -v: the connection a request goes on.
+/// -v: the connection a request goes on: `new`, `reused`, or `closed-by-server` (the kept
+/// one was found closed, so a new one follows).
 #[derive(Serialize)]
 struct Connected<'a> {
     peer: &'a str,
     local: &'a str,
-    reused: bool,
+    connection: &'static str,
 }
 
 impl Record for Connected<'_> {
     const EVENT: &'static str = "connected";
     fn human(&self, out: &mut String, paint: Paint) {
-        let line = match (self.reused, self.local) {
-            (true, _) => format!("* reusing the connection to {}", self.peer),
-            (false, "") => format!("* {} closed the kept connection; connecting again", self.peer),
-            (false, local) => format!("* connected to {} from {local}", self.peer),
+        let line = match self.connection {
+            "reused" => format!("* reusing the connection to {}", self.peer),
+            "closed-by-server" => format!("* {} closed the kept connection; connecting again", self.peer),
+            _ => format!("* connected to {} from {}", self.peer, self.local),
         };
         out.push_str(&paint.dim(line));
     }
