@@ -153,7 +153,56 @@ pub enum HttpCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct HttpGetArgs {}
+pub struct HttpGetArgs {
+    /// URLs to fetch: http://HOST[:PORT]/PATH?QUERY, [V6] in brackets; several URLs on one host
+    /// share one keep-alive connection
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+    /// Print the status line and headers before the body (on stdout, as curl -i)
+    #[arg(short = 'i', long)]
+    pub include: bool,
+    /// Send HEAD instead of GET and print the response head
+    #[arg(short = 'I', long)]
+    pub head: bool,
+    /// Extra request header 'Name: value' (repeatable); replaces a default header of that name,
+    /// and 'Name:' with no value removes it
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Write bodies to FILE instead of stdout ('-' is stdout); with several URLs, one after another
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Follow redirects (3xx with a Location header)
+    #[arg(short = 'L', long)]
+    pub location: bool,
+    /// Give up after following N redirects
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_redirs: u32,
+    /// Exit 1 without printing the body when the status is 400 or more
+    #[arg(short = 'f', long)]
+    pub fail: bool,
+    /// Give up on a TCP handshake after this long (default: --timeout, else 10s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub connect_timeout: Option<Duration>,
+    /// Print resolve, connect, first-byte and total times for each response (on stderr)
+    #[arg(long)]
+    pub timing: bool,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// `-H 'Name: value'`: a token name, a colon, a value without line breaks.
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let bad = || format!("'{text}': expected 'Name: value' (a name without spaces, then a colon)");
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(bad());
+    }
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(format!("'{text}': a header value cannot hold a line break"));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
 
 #[derive(Args, Debug)]
 pub struct PingArgs {}

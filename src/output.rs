@@ -134,6 +134,11 @@ impl Printer {
         }
     }
 
+    /// True with --json (a subcommand that reports a record per item only in JSON asks this).
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn shows(&self, level: Level) -> bool {
         level <= self.threshold
     }

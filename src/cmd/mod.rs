@@ -2,8 +2,9 @@
 
 pub mod echo;
 pub mod generate;
+pub mod http;
 
-use crate::cli::{Command, EchoCommand};
+use crate::cli::{Command, EchoCommand, HttpCommand};
 use crate::exit::{self, Exit};
 use crate::output::Printer;
 
@@ -14,7 +15,7 @@ pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
         Command::Generate(args) => generate::run(args),
         Command::Udp(_) => Err(exit::usage("'udp' is not built yet")),
         Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
-        Command::Http(_) => Err(exit::usage("'http' is not built yet")),
+        Command::Http(HttpCommand::Get(args)) => http::get(args, out),
         Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
         Command::States(_) => Err(exit::usage("'states' is not built yet")),
     }
