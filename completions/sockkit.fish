@@ -176,9 +176,32 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_see
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -s V -l version -d 'Print version'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "get" -d 'GET (or HEAD with -I) one or more URLs'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s H -l header -d 'Extra request header \'Name: value\' (repeatable); replaces a default header of that name, and \'Name:\' with no value removes it' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s o -l output -d 'Write bodies to FILE instead of stdout (\'-\' is stdout); with several URLs, one after another' -r -F
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l max-redirs -d 'Give up after following N redirects' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l connect-timeout -d 'Give up on a TCP handshake after this long (default: --timeout, else 10s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s i -l include -d 'Print the status line and headers before the body (on stdout, as curl -i)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s I -l head -d 'Send HEAD instead of GET and print the response head'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s L -l location -d 'Follow redirects (3xx with a Location header)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s f -l fail -d 'Exit 1 without printing the body when the status is 400 or more'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l timing -d 'Print resolve, connect, first-byte and total times for each response (on stderr)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more (repeat for even more)'
