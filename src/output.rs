@@ -129,6 +129,12 @@ impl Printer {
         }
     }
 
+    /// True in `--json` mode, for subcommands that render a whole table as one human record
+    /// but emit one JSON object per row.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn shows(&self, level: Level) -> bool {
         level <= self.threshold
     }

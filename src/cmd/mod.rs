@@ -2,6 +2,7 @@
 
 pub mod echo;
 pub mod generate;
+pub mod states;
 
 use crate::cli::{Command, EchoCommand};
 use crate::exit::{self, Exit};
@@ -16,6 +17,6 @@ pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
         Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
         Command::Http(_) => Err(exit::usage("'http' is not built yet")),
         Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
-        Command::States(_) => Err(exit::usage("'states' is not built yet")),
+        Command::States(args) => states::run(args, out),
     }
 }
