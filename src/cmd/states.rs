@@ -70,8 +70,8 @@ pub fn parse_state_filter(text: &str) -> Result<StateSet, String> {
     let key: String =
         text.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
     let syn_recv = [SynRecv, NewSynRecv];
-    let connected =
-        StateSet(StateSet::ALL.0 & !StateSet::of(&[Listen, Close, TimeWait, SynRecv, NewSynRecv]).0);
+    // ss(8): "all the states except for listening and closed" (TIME-WAIT and SYN-RECV count).
+    let connected = StateSet(StateSet::ALL.0 & !StateSet::of(&[Listen, Close]).0);
     let set = match key.as_str() {
         "established" | "estab" => StateSet::of(&[Established]),
         "synsent" => StateSet::of(&[SynSent]),
@@ -955,7 +955,8 @@ mod tests {
         assert_eq!(one("listening"), StateSet::of(&[TcpState::Listen]));
         assert_eq!(one("fin-wait-2"), one("FIN_WAIT2"));
         assert!(one("connected").contains(TcpState::SynSent));
-        assert!(!one("connected").contains(TcpState::TimeWait));
+        assert!(one("connected").contains(TcpState::TimeWait));
+        assert!(!one("connected").contains(TcpState::Listen));
         assert!(!one("synchronized").contains(TcpState::SynSent));
         assert!(one("synchronized").contains(TcpState::CloseWait));
         assert!(one("bucket").contains(TcpState::TimeWait) && !one("bucket").contains(TcpState::Listen));
