@@ -34,7 +34,7 @@ pub fn run(args: StatesArgs, out: &mut Printer) -> anyhow::Result<Exit> {
         None => {
             let sockets = reader.read(&query, out)?;
             let owners = owners_if_asked(&args, &sockets);
-            show_frame(&args, &Frame::still(&sockets), &owners, out)?;
+            show_frame(&args, &Frame::still(sockets), &owners, out)?;
             Ok(Exit::Success)
         }
     }
@@ -211,13 +211,17 @@ fn prefix_eq(a: &[u8], b: &[u8], len: u8) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/// Reads /proc/net/tcp and tcp6 into reused buffers.
+/// Reads /proc/net/tcp and tcp6 through one reused buffer.
 struct Reader {
     files: Vec<PathBuf>,
     buf: Vec<u8>,
     /// Files whose garbage lines were already reported (once per run, not once per frame).
     warned: HashSet<PathBuf>,
 }
+
+/// procfs hands out about a page per read() whatever the buffer, so a bigger one buys nothing
+/// but memory; this one holds many pages of lines and the longest possible line with room.
+const READ_CHUNK: usize = 256 * 1024;
 
 impl Reader {
     fn new(proc_root: &Path, family: Family) -> Reader {
@@ -228,21 +232,45 @@ impl Reader {
         if family != Family::V4 {
             files.push(proc_root.join("net/tcp6"));
         }
-        Reader { files, buf: Vec::with_capacity(1 << 20), warned: HashSet::new() }
+        Reader { files, buf: vec![0; READ_CHUNK], warned: HashSet::new() }
     }
 
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
         let mut sockets = Vec::new();
         for path in &self.files {
-            self.buf.clear();
-            match File::open(path).and_then(|mut f| f.read_to_end(&mut self.buf)) {
-                Ok(_) => {}
+            let mut file = match File::open(path) {
+                Ok(file) => file,
                 // A kernel without IPv6 has no tcp6; that is not an error.
                 Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => continue,
                 Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
+            };
+            let mut table = TableParser::default();
+            let mut filled = 0;
+            loop {
+                let n = match file.read(&mut self.buf[filled..]) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
+                };
+                filled += n;
+                // Parse the complete lines; keep a partial last line for the next read.
+                let complete = match n {
+                    0 => filled,
+                    _ => self.buf[..filled].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1),
+                };
+                table.feed(&self.buf[..complete], query, &mut sockets);
+                self.buf.copy_within(complete..filled, 0);
+                filled -= complete;
+                if n == 0 {
+                    break;
+                }
+                if filled == self.buf.len() {
+                    // A line longer than the buffer is garbage; drop it and resynchronise.
+                    table.feed(&self.buf[..filled], query, &mut sockets);
+                    filled = 0;
+                }
             }
-            let skipped = parse_table(&self.buf, query, &mut sockets);
-            if let Some(skipped) = skipped
+            if let Some(skipped) = table.skipped
                 && self.warned.insert(path.clone())
             {
                 out.warn(format!(
@@ -269,32 +297,43 @@ struct Skipped {
     text: String,
 }
 
-/// Parses a whole table, keeping the sockets `query` admits. Allocates only for the sockets kept
-/// and for the first line not understood.
-fn parse_table(table: &[u8], query: &Query, sockets: &mut Vec<TcpEntry>) -> Option<Skipped> {
-    let mut skipped: Option<Skipped> = None;
-    for (index, line) in table.split(|&b| b == b'\n').enumerate() {
-        if index == 0 && proc_net::is_header(line) || proc_net::is_blank(line) {
-            continue;
+/// Parses a table fed in pieces of whole lines, keeping the sockets `query` admits. Allocates
+/// only for the sockets kept and for the first line not understood.
+#[derive(Default)]
+struct TableParser {
+    lines_seen: usize,
+    skipped: Option<Skipped>,
+}
+
+impl TableParser {
+    fn feed(&mut self, lines: &[u8], query: &Query, sockets: &mut Vec<TcpEntry>) {
+        let lines = lines.strip_suffix(b"\n").unwrap_or(lines);
+        if lines.is_empty() {
+            return;
         }
-        match proc_net::parse_line(line) {
-            Ok(entry) if query.admits(&entry) => sockets.push(entry),
-            Ok(_) => {}
-            Err(reason) => match &mut skipped {
-                Some(s) => s.count += 1,
-                None => {
-                    let shown = &line[..line.len().min(120)];
-                    skipped = Some(Skipped {
-                        count: 1,
-                        line_number: index + 1,
-                        reason,
-                        text: String::from_utf8_lossy(shown).trim().to_string(),
-                    });
-                }
-            },
+        for line in lines.split(|&b| b == b'\n') {
+            self.lines_seen += 1;
+            if self.lines_seen == 1 && proc_net::is_header(line) || proc_net::is_blank(line) {
+                continue;
+            }
+            match proc_net::parse_line(line) {
+                Ok(entry) if query.admits(&entry) => sockets.push(entry),
+                Ok(_) => {}
+                Err(reason) => match &mut self.skipped {
+                    Some(s) => s.count += 1,
+                    None => {
+                        let shown = &line[..line.len().min(120)];
+                        self.skipped = Some(Skipped {
+                            count: 1,
+                            line_number: self.lines_seen,
+                            reason,
+                            text: String::from_utf8_lossy(shown).trim().to_string(),
+                        });
+                    }
+                },
+            }
         }
     }
-    skipped
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,13 +417,24 @@ enum Change {
 
 /// The sockets of one frame, with their changes (none outside --watch).
 struct Frame {
-    rows: Vec<(TcpEntry, Option<Change>)>,
+    rows: Vec<TcpEntry>,
+    /// One per row in --watch mode; empty otherwise.
+    changes: Vec<Option<Change>>,
     number: Option<u64>,
 }
 
 impl Frame {
-    fn still(sockets: &[TcpEntry]) -> Frame {
-        Frame { rows: sockets.iter().map(|s| (*s, None)).collect(), number: None }
+    fn still(sockets: Vec<TcpEntry>) -> Frame {
+        Frame { rows: sockets, changes: Vec::new(), number: None }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&TcpEntry, Option<Change>)> {
+        self.rows.iter().enumerate().map(|(i, e)| (e, self.changes.get(i).copied().flatten()))
+    }
+
+    /// Rows still present (those that left are shown once, marked).
+    fn present(&self) -> impl Iterator<Item = &TcpEntry> {
+        self.iter().filter(|(_, c)| *c != Some(Change::Left)).map(|(e, _)| e)
     }
 }
 
@@ -405,13 +455,14 @@ fn watch(
     let mut ready = Vec::new();
     for number in 1.. {
         let sockets = reader.read(query, out)?;
-        let frame = diff(previous.as_ref(), &sockets, number);
         let owners = owners_if_asked(args, &sockets);
+        let current: HashMap<Key, TcpEntry> = sockets.iter().map(|s| ((s.local, s.peer), *s)).collect();
+        let frame = diff(previous.as_ref(), sockets, number);
         if clear_screen {
             out.data(b"\x1b[H\x1b[2J")?;
         }
         show_frame(args, &frame, &owners, out)?;
-        previous = Some(sockets.iter().map(|s| ((s.local, s.peer), *s)).collect());
+        previous = Some(current);
         // The redraw timer is the loop's deadline, so Ctrl-C ends the wait at once.
         let deadline = Instant::now() + interval;
         while Instant::now() < deadline && lp.stop_signal().is_none() {
@@ -424,27 +475,29 @@ fn watch(
     Ok(Exit::Success)
 }
 
-fn diff(previous: Option<&HashMap<Key, TcpEntry>>, sockets: &[TcpEntry], number: u64) -> Frame {
+fn diff(previous: Option<&HashMap<Key, TcpEntry>>, mut sockets: Vec<TcpEntry>, number: u64) -> Frame {
     let Some(previous) = previous else {
-        return Frame { rows: sockets.iter().map(|s| (*s, None)).collect(), number: Some(number) };
+        return Frame { rows: sockets, changes: Vec::new(), number: Some(number) };
     };
-    let mut rows = Vec::with_capacity(sockets.len());
+    let mut changes = Vec::with_capacity(sockets.len());
     let mut present: HashSet<Key> = HashSet::with_capacity(sockets.len());
-    for socket in sockets {
+    for socket in &sockets {
         let key = (socket.local, socket.peer);
         present.insert(key);
-        let change = match previous.get(&key) {
+        changes.push(match previous.get(&key) {
             None => Some(Change::Appeared),
             Some(before) if before.state != socket.state => Some(Change::Moved(before.state)),
             Some(_) => None,
-        };
-        rows.push((*socket, change));
+        });
     }
     let mut left: Vec<&TcpEntry> =
         previous.iter().filter(|(k, _)| !present.contains(k)).map(|(_, e)| e).collect();
     left.sort_by_key(|e| (e.local.is_ipv6(), e.slot));
-    rows.extend(left.into_iter().map(|e| (*e, Some(Change::Left))));
-    Frame { rows, number: Some(number) }
+    for entry in left {
+        sockets.push(*entry);
+        changes.push(Some(Change::Left));
+    }
+    Frame { rows: sockets, changes, number: Some(number) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,13 +506,11 @@ fn diff(previous: Option<&HashMap<Key, TcpEntry>>, sockets: &[TcpEntry], number:
 fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Printer) -> anyhow::Result<()> {
     let hz = clock_ticks_per_second();
     if out.is_json() {
-        for (entry, change) in &frame.rows {
-            out.result(&SocketRecord::new(entry, *change, owners.get(&entry.inode), hz))?;
+        for (entry, change) in frame.iter() {
+            out.result(&SocketRecord::new(entry, change, owners.get(&entry.inode), hz))?;
         }
     } else if !args.summary {
-        let mut text = String::with_capacity(frame.rows.len() * 100 + 200);
-        render_table(frame, args, owners, hz, &mut text);
-        out.result(&Text(text))?;
+        render_table(frame, args, owners, hz, out)?;
     }
     if args.summary {
         out.result(&summarize(frame))?;
@@ -470,12 +521,10 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
         }
     }
     if let Some(number) = frame.number {
-        let count = |want: fn(&Change) -> bool| {
-            frame.rows.iter().filter(|(_, c)| c.as_ref().is_some_and(want)).count()
-        };
+        let count = |want: fn(&Change) -> bool| frame.changes.iter().flatten().filter(|c| want(c)).count();
         out.result(&FrameEnd {
             frame: number,
-            sockets: frame.rows.iter().filter(|(_, c)| *c != Some(Change::Left)).count(),
+            sockets: frame.present().count(),
             appeared: count(|c| *c == Change::Appeared),
             left: count(|c| *c == Change::Left),
             changed: count(|c| matches!(c, Change::Moved(_))),
@@ -484,25 +533,158 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
     Ok(())
 }
 
-/// Prebuilt human text: the table is rendered in one pass into one string and written with one
-/// call, so 100,000 rows cost one write, not 100,000.
+/// Prebuilt human text, many table lines at once, so 100,000 rows cost a few dozen writes.
 #[derive(Serialize)]
 struct Text(String);
 
 impl Record for Text {
     const EVENT: &'static str = "table";
     fn human(&self, out: &mut String, _: Paint) {
-        out.push_str(self.0.trim_end_matches('\n'));
+        out.push_str(self.0.strip_suffix('\n').unwrap_or(&self.0));
+    }
+}
+
+/// How much table text is built before it is handed to the Printer.
+const TABLE_CHUNK: usize = 256 * 1024;
+
+/// The cell texts of a row whose widths vary: state, queues, hosts and ports.
+struct Cells {
+    state: ShortText,
+    recv_q: ShortText,
+    send_q: ShortText,
+    local_host: ShortText,
+    local_port: ShortText,
+    peer_host: ShortText,
+    peer_port: ShortText,
+}
+
+impl Cells {
+    fn of(entry: &TcpEntry, change: Option<Change>) -> Cells {
+        let mut state = ShortText::default();
+        if let Some(Change::Moved(before)) = change {
+            state.push(before.ss_name().as_bytes());
+            state.push(b"->");
+        }
+        state.push(entry.state.ss_name().as_bytes());
+        Cells {
+            state,
+            recv_q: ShortText::number(u64::from(entry.recv_q)),
+            send_q: ShortText::number(u64::from(entry.send_q)),
+            local_host: ShortText::host(entry.local.ip()),
+            local_port: ShortText::port(entry.local.port()),
+            peer_host: ShortText::host(entry.peer.ip()),
+            peer_port: ShortText::port(entry.peer.port()),
+        }
+    }
+
+    fn widths(&self) -> [usize; 7] {
+        [
+            self.state.len,
+            self.recv_q.len,
+            self.send_q.len,
+            self.local_host.len,
+            self.local_port.len,
+            self.peer_host.len,
+            self.peer_port.len,
+        ]
+    }
+}
+
+/// A cell's text on the stack: the longest is `[ffff:...:ffff]` or two state names.
+struct ShortText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        ShortText { bytes: [0; 48], len: 0 }
+    }
+}
+
+impl ShortText {
+    fn push(&mut self, text: &[u8]) {
+        let end = (self.len + text.len()).min(self.bytes.len());
+        self.bytes[self.len..end].copy_from_slice(&text[..end - self.len]);
+        self.len = end;
+    }
+
+    fn push_number(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.push(&digits[i..]);
+    }
+
+    fn number(n: u64) -> ShortText {
+        let mut text = ShortText::default();
+        text.push_number(n);
+        text
+    }
+
+    /// ss's port text: the number, `*` for none (a listener's peer).
+    fn port(port: u16) -> ShortText {
+        match port {
+            0 => {
+                let mut text = ShortText::default();
+                text.push(b"*");
+                text
+            }
+            _ => ShortText::number(u64::from(port)),
+        }
+    }
+
+    /// ss's host text: `127.0.0.1`, `[::1]`, `[::ffff:127.0.0.1]`. IPv4, the common case, is
+    /// written by hand; IPv6's zero compression is left to std.
+    fn host(ip: IpAddr) -> ShortText {
+        let mut text = ShortText::default();
+        match ip {
+            IpAddr::V4(ip) => {
+                for (i, octet) in ip.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        text.push(b".");
+                    }
+                    text.push_number(u64::from(octet));
+                }
+            }
+            IpAddr::V6(ip) => {
+                let mut cursor = io::Cursor::new(&mut text.bytes[..]);
+                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("[{ip}]"));
+                text.len = cursor.position() as usize;
+            }
+        }
+        text
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("?")
+    }
+}
+
+fn pad(text: &mut String, n: usize) {
+    for _ in 0..n {
+        text.push(' ');
     }
 }
 
 /// Column widths that fit the data, ss-style: the address right-aligned against its ':', the
-/// port left-aligned after it.
-fn render_table(frame: &Frame, args: &StatesArgs, owners: &Owners, hz: u64, text: &mut String) {
+/// port left-aligned after it. Two passes over the rows (widths, then text), written out in
+/// chunks.
+fn render_table(
+    frame: &Frame,
+    args: &StatesArgs,
+    owners: &Owners,
+    hz: u64,
+    out: &mut Printer,
+) -> anyhow::Result<()> {
     let watching = frame.number.is_some();
-    // First pass: every cell's text into one arena, remembering where each ends.
-    let mut arena = String::with_capacity(frame.rows.len() * 48);
-    let mut ends: Vec<u32> = Vec::with_capacity(frame.rows.len() * 6);
     let mut widths = [
         "State".len(),
         "Recv-Q".len(),
@@ -512,71 +694,26 @@ fn render_table(frame: &Frame, args: &StatesArgs, owners: &Owners, hz: u64, text
         "Peer-Address".len(),
         "Port".len(),
     ];
-    for (entry, change) in &frame.rows {
-        let mut cell = |arena: &mut String, column: usize, start: usize| {
-            widths[column] = widths[column].max(arena.len() - start);
-            ends.push(arena.len() as u32);
-        };
-        let start = arena.len();
-        match change {
-            Some(Change::Moved(before)) => {
-                let _ = write!(arena, "{}->{}", before.ss_name(), entry.state.ss_name());
-            }
-            _ => arena.push_str(entry.state.ss_name()),
-        }
-        cell(&mut arena, 0, start);
-        let start = arena.len();
-        let _ = write!(arena, "{}", entry.recv_q);
-        cell(&mut arena, 1, start);
-        let start = arena.len();
-        let _ = write!(arena, "{}", entry.send_q);
-        cell(&mut arena, 2, start);
-        for (column, end) in [(3, &entry.local), (5, &entry.peer)] {
-            let start = arena.len();
-            push_host(&mut arena, end.ip());
-            cell(&mut arena, column, start);
-            let start = arena.len();
-            push_port(&mut arena, end.port());
-            cell(&mut arena, column + 1, start);
+    for (entry, change) in frame.iter() {
+        for (width, cell) in widths.iter_mut().zip(Cells::of(entry, change).widths()) {
+            *width = (*width).max(cell);
         }
     }
-    // Second pass: pad and join.
-    let mark_column = if watching { "  " } else { "" };
-    let _ = write!(
-        text,
-        "{mark_column}{:<w0$} {:<w1$} {:<w2$} {:>w3$}:{:<w4$} {:>w5$}:{:<w6$}",
-        "State",
-        "Recv-Q",
-        "Send-Q",
-        "Local-Address",
-        "Port",
-        "Peer-Address",
-        "Port",
-        w0 = widths[0],
-        w1 = widths[1],
-        w2 = widths[2],
-        w3 = widths[3],
-        w4 = widths[4],
-        w5 = widths[5],
-        w6 = widths[6],
-    );
+    let mut text = String::with_capacity(TABLE_CHUNK + 4096);
+    if watching {
+        text.push_str("  ");
+    }
+    let header = ["State", "Recv-Q", "Send-Q", "Local-Address", "Port", "Peer-Address", "Port"];
+    push_row(&mut text, &widths, header);
     if args.timers {
         text.push_str(" Timer");
     }
     if args.processes {
         text.push_str(" Process");
     }
-    trim_line_end(text);
+    trim_line_end(&mut text);
     text.push('\n');
-    let mut start = 0usize;
-    for (row, (entry, change)) in frame.rows.iter().enumerate() {
-        let cells = &ends[row * 7..row * 7 + 7];
-        let mut cell = |i: usize| {
-            let end = cells[i] as usize;
-            let s = &arena[start..end];
-            start = end;
-            s
-        };
+    for (entry, change) in frame.iter() {
         if watching {
             text.push_str(match change {
                 None => "  ",
@@ -585,18 +722,19 @@ fn render_table(frame: &Frame, args: &StatesArgs, owners: &Owners, hz: u64, text
                 Some(Change::Moved(_)) => "~ ",
             });
         }
-        let (state, recv_q, send_q) = (cell(0), cell(1), cell(2));
-        let (local_host, local_port, peer_host, peer_port) = (cell(3), cell(4), cell(5), cell(6));
-        let _ = write!(
-            text,
-            "{state:<w0$} {recv_q:<w1$} {send_q:<w2$} {local_host:>w3$}:{local_port:<w4$} {peer_host:>w5$}:{peer_port:<w6$}",
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-            w4 = widths[4],
-            w5 = widths[5],
-            w6 = widths[6],
+        let cells = Cells::of(entry, change);
+        push_row(
+            &mut text,
+            &widths,
+            [
+                cells.state.as_str(),
+                cells.recv_q.as_str(),
+                cells.send_q.as_str(),
+                cells.local_host.as_str(),
+                cells.local_port.as_str(),
+                cells.peer_host.as_str(),
+                cells.peer_port.as_str(),
+            ],
         );
         if args.timers
             && let Some(name) = entry.timer.ss_name()
@@ -620,31 +758,45 @@ fn render_table(frame: &Frame, args: &StatesArgs, owners: &Owners, hz: u64, text
             }
             text.push(')');
         }
-        trim_line_end(text);
+        trim_line_end(&mut text);
         text.push('\n');
+        if text.len() >= TABLE_CHUNK {
+            out.result(&Text(std::mem::take(&mut text)))?;
+            text.reserve(TABLE_CHUNK + 4096);
+        }
+    }
+    if !text.is_empty() {
+        out.result(&Text(text))?;
+    }
+    Ok(())
+}
+
+/// `State Recv-Q Send-Q Local:Port Peer:Port`, padded to `widths`: text columns left-aligned,
+/// hosts right-aligned against their ':'.
+fn push_row(text: &mut String, widths: &[usize; 7], cells: [&str; 7]) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        let gap = widths[i].saturating_sub(cell.len());
+        match i {
+            3 | 5 => {
+                text.push(' ');
+                pad(text, gap);
+                text.push_str(cell);
+                text.push(':');
+            }
+            _ => {
+                if i > 0 && i != 4 && i != 6 {
+                    text.push(' ');
+                }
+                text.push_str(cell);
+                pad(text, gap);
+            }
+        }
     }
 }
 
 fn trim_line_end(text: &mut String) {
     let kept = text.trim_end_matches(' ').len();
     text.truncate(kept);
-}
-
-/// ss's host text: `127.0.0.1`, `[::1]`, `[::ffff:127.0.0.1]`.
-fn push_host(arena: &mut String, ip: IpAddr) {
-    let _ = match ip {
-        IpAddr::V4(ip) => write!(arena, "{ip}"),
-        IpAddr::V6(ip) => write!(arena, "[{ip}]"),
-    };
-}
-
-/// ss's port text: the number, `*` for none (a listener's peer).
-fn push_port(arena: &mut String, port: u16) {
-    if port == 0 {
-        arena.push('*');
-    } else {
-        let _ = write!(arena, "{port}");
-    }
 }
 
 /// The third number in ss's `timer:(name,time,N)`: retransmissions for `on`, unanswered probes
@@ -813,10 +965,7 @@ struct StateCount {
 
 fn summarize(frame: &Frame) -> Summary {
     let mut summary = Summary { total: 0, ipv4: 0, ipv6: 0, states: BTreeMap::new() };
-    for (entry, change) in &frame.rows {
-        if *change == Some(Change::Left) {
-            continue;
-        }
+    for entry in frame.present() {
         let v4 = entry.local.is_ipv4();
         let count = summary.states.entry(entry.state.ss_name()).or_default();
         count.total += 1;
@@ -872,10 +1021,8 @@ impl Record for Explanation {
 
 fn explain(frame: &Frame) -> Vec<Explanation> {
     let mut counts: BTreeMap<TcpState, usize> = BTreeMap::new();
-    for (entry, change) in &frame.rows {
-        if *change != Some(Change::Left) {
-            *counts.entry(entry.state).or_default() += 1;
-        }
+    for entry in frame.present() {
+        *counts.entry(entry.state).or_default() += 1;
     }
     counts
         .into_iter()
@@ -1008,7 +1155,13 @@ mod tests {
         let table = b"  sl  local_address rem_address   st\n   0: 0100007F:0016 00000000:0000 0A 0:0 0:0 0 0 0 5\nnonsense here\n   1: zz\n\n";
         let args = StatesArgs::for_test(Vec::new());
         let mut sockets = Vec::new();
-        let skipped = parse_table(table, &Query::from_args(&args).unwrap(), &mut sockets).unwrap();
+        let mut parser = TableParser::default();
+        let query = Query::from_args(&args).unwrap();
+        // Fed in two pieces, as reads of whole lines arrive.
+        let cut = table.windows(8).position(|w| w == b"nonsense").unwrap();
+        parser.feed(&table[..cut], &query, &mut sockets);
+        parser.feed(&table[cut..], &query, &mut sockets);
+        let skipped = parser.skipped.unwrap();
         assert_eq!(sockets.len(), 1);
         assert_eq!((skipped.count, skipped.line_number, skipped.text.as_str()), (2, 3, "nonsense here"));
     }
@@ -1021,8 +1174,8 @@ mod tests {
         };
         let before: HashMap<Key, TcpEntry> =
             [line("01", "0001"), line("01", "0002")].into_iter().map(|e| ((e.local, e.peer), e)).collect();
-        let frame = diff(Some(&before), &[line("06", "0001"), line("01", "0003")], 2);
-        let changes: Vec<_> = frame.rows.iter().map(|(e, c)| (e.local.port(), *c)).collect();
+        let frame = diff(Some(&before), vec![line("06", "0001"), line("01", "0003")], 2);
+        let changes: Vec<_> = frame.iter().map(|(e, c)| (e.local.port(), c)).collect();
         assert_eq!(
             changes,
             vec![
