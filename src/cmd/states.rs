@@ -256,7 +256,7 @@ impl Reader {
                 // Parse the complete lines; keep a partial last line for the next read.
                 let complete = match n {
                     0 => filled,
-                    _ => self.buf[..filled].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1),
+                    _ => memchr::memrchr(b'\n', &self.buf[..filled]).map_or(0, |i| i + 1),
                 };
                 table.feed(&self.buf[..complete], query, &mut sockets);
                 self.buf.copy_within(complete..filled, 0);
@@ -311,7 +311,11 @@ impl TableParser {
         if lines.is_empty() {
             return;
         }
-        for line in lines.split(|&b| b == b'\n') {
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', lines).chain(std::iter::once(lines.len()));
+        for end in ends {
+            let line = &lines[start..end];
+            start = end + 1;
             self.lines_seen += 1;
             if self.lines_seen == 1 && proc_net::is_header(line) || proc_net::is_blank(line) {
                 continue;
@@ -577,16 +581,34 @@ impl Cells {
         }
     }
 
-    fn widths(&self) -> [usize; 7] {
+    /// The widths `of` would give, counted without writing the text (the first of the
+    /// table's two passes).
+    fn widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
+        let state = match change {
+            Some(Change::Moved(before)) => before.ss_name().len() + 2 + entry.state.ss_name().len(),
+            _ => entry.state.ss_name().len(),
+        };
+        let port = |p: u16| if p == 0 { 1 } else { digits(u64::from(p)) };
         [
-            self.state.len,
-            self.recv_q.len,
-            self.send_q.len,
-            self.local_host.len,
-            self.local_port.len,
-            self.peer_host.len,
-            self.peer_port.len,
+            state,
+            digits(u64::from(entry.recv_q)),
+            digits(u64::from(entry.send_q)),
+            host_width(entry.local.ip()),
+            port(entry.local.port()),
+            host_width(entry.peer.ip()),
+            port(entry.peer.port()),
         ]
+    }
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn host_width(ip: IpAddr) -> usize {
+    match ip {
+        IpAddr::V4(ip) => 3 + ip.octets().iter().map(|&o| digits(u64::from(o))).sum::<usize>(),
+        IpAddr::V6(_) => ShortText::host(ip).len,
     }
 }
 
@@ -695,7 +717,7 @@ fn render_table(
         "Port".len(),
     ];
     for (entry, change) in frame.iter() {
-        for (width, cell) in widths.iter_mut().zip(Cells::of(entry, change).widths()) {
+        for (width, cell) in widths.iter_mut().zip(Cells::widths(entry, change)) {
             *width = (*width).max(cell);
         }
     }

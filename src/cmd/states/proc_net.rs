@@ -192,25 +192,16 @@ pub fn is_blank(line: &[u8]) -> bool {
 
 /// Parses one data line (without its newline).
 pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
-    let mut fields = Fields { rest: line };
-    let slot = fields.next("slot")?;
-    let slot = slot.strip_suffix(b":").ok_or(ParseError("slot number must end with ':'"))?;
-    let slot = dec(slot).ok_or(ParseError("slot number is not decimal"))? as u32;
-    let local = endpoint(fields.next("local address")?)?;
-    let peer = endpoint(fields.next("remote address")?)?;
-    if local.is_ipv4() != peer.is_ipv4() {
-        return Err(ParseError("local and remote addresses are of different families"));
-    }
-    let st = hex(fields.next("state")?).ok_or(ParseError("state is not hex"))?;
-    let state =
-        u8::try_from(st).ok().and_then(TcpState::from_code).ok_or(ParseError("unknown state code"))?;
-    let (send_q, recv_q) = hex_pair(fields.next("tx_queue:rx_queue")?, "queues are not hex tx:rx")?;
-    let (timer, timer_ticks) = hex_pair(fields.next("tr:tm->when")?, "timer is not hex tr:when")?;
-    let timer = Timer::from_code(u8::try_from(timer).map_err(|_| ParseError("timer code out of range"))?);
-    let retransmits = hex(fields.next("retrnsmt")?).ok_or(ParseError("retrnsmt is not hex"))?;
-    let uid = dec(fields.next("uid")?).ok_or(ParseError("uid is not decimal"))?;
-    let probes = signed_dec(fields.next("timeout")?).ok_or(ParseError("timeout is not decimal"))?;
-    let inode = dec(fields.next("inode")?).ok_or(ParseError("inode is not decimal"))?;
+    let (head, rest) = match fixed_head(line) {
+        Some(parsed) => parsed,
+        None => token_head(line)?,
+    };
+    let Head { slot, local, peer, state, send_q, recv_q, timer, timer_ticks, retransmits } = head;
+    let mut fields = Fields { rest };
+    let missing = ParseError("line ends before the inode column");
+    let uid = dec(fields.next(missing)?).ok_or(ParseError("uid is not decimal"))?;
+    let probes = signed_dec(fields.next(missing)?).ok_or(ParseError("timeout is not decimal"))?;
+    let inode = dec(fields.next(missing)?).ok_or(ParseError("inode is not decimal"))?;
     let refcount = match fields.next_optional() {
         Some(text) => Some(dec(text).ok_or(ParseError("refcount is not decimal"))? as u32),
         None => None,
@@ -243,11 +234,11 @@ pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
         local,
         peer,
         state,
-        send_q: send_q as u32,
-        recv_q: recv_q as u32,
+        send_q,
+        recv_q,
         timer,
         timer_ticks,
-        retransmits: retransmits as u32,
+        retransmits,
         uid: uid as u32,
         probes: probes.max(0) as u32,
         inode,
@@ -257,20 +248,109 @@ pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
     })
 }
 
+/// The columns up to `retrnsmt`, which the kernel writes at fixed widths.
+struct Head {
+    slot: u32,
+    local: SocketAddr,
+    peer: SocketAddr,
+    state: TcpState,
+    send_q: u32,
+    recv_q: u32,
+    timer: Timer,
+    timer_ticks: u64,
+    retransmits: u32,
+}
+
+/// The fast path: after `%4d:` the kernel prints `%08X:%04X %08X:%04X %02X %08X:%08X
+/// %02X:%08lX %08X ` (32 hex digits per IPv6 address), so the columns sit at known offsets.
+/// Any surprise returns None and the line goes through [`token_head`], which says what is wrong.
+fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
+    let start = line.iter().position(|&b| b != b' ')?;
+    let colon = start + line[start..].iter().take(11).position(|&b| b == b':')?;
+    let slot = dec(&line[start..colon])? as u32;
+    let r = line.get(colon + 1..)?;
+    let addr_len = match r.get(9) {
+        Some(b':') => 8,
+        _ => 32,
+    };
+    let end_len = addr_len + 5;
+    let peer_at = 2 + end_len;
+    let st_at = peer_at + end_len + 1;
+    let q_at = st_at + 3;
+    let tr_at = q_at + 18;
+    let retr_at = tr_at + 12;
+    let rest_at = retr_at + 9;
+    let separators = [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1];
+    if r.len() < rest_at
+        || separators.iter().any(|&i| r[i] != b' ')
+        || r[q_at + 8] != b':'
+        || r[tr_at + 2] != b':'
+    {
+        return None;
+    }
+    let local = endpoint(&r[1..1 + end_len]).ok()?;
+    let peer = endpoint(&r[peer_at..peer_at + end_len]).ok()?;
+    if local.is_ipv4() != peer.is_ipv4() {
+        return None;
+    }
+    let state = TcpState::from_code(hex(&r[st_at..st_at + 2])? as u8)?;
+    let head = Head {
+        slot,
+        local,
+        peer,
+        state,
+        send_q: hex(&r[q_at..q_at + 8])? as u32,
+        recv_q: hex(&r[q_at + 9..q_at + 17])? as u32,
+        timer: Timer::from_code(hex(&r[tr_at..tr_at + 2])? as u8),
+        timer_ticks: hex(&r[tr_at + 3..tr_at + 11])?,
+        retransmits: hex(&r[retr_at..retr_at + 8])? as u32,
+    };
+    Some((head, &r[rest_at..]))
+}
+
+/// The general path: whitespace-separated columns, each checked, for any line the fast path
+/// did not take (wider numbers than the kernel prints today, or garbage).
+fn token_head(line: &[u8]) -> Result<(Head, &[u8]), ParseError> {
+    let mut fields = Fields { rest: line };
+    let slot = fields.next(ParseError("empty line"))?;
+    let slot = slot.strip_suffix(b":").ok_or(ParseError("slot number must end with ':'"))?;
+    let slot = dec(slot).ok_or(ParseError("slot number is not decimal"))? as u32;
+    let local = endpoint(fields.next(ParseError("line ends before the local address"))?)?;
+    let peer = endpoint(fields.next(ParseError("line ends before the remote address"))?)?;
+    if local.is_ipv4() != peer.is_ipv4() {
+        return Err(ParseError("local and remote addresses are of different families"));
+    }
+    let st =
+        hex(fields.next(ParseError("line ends before the state"))?).ok_or(ParseError("state is not hex"))?;
+    let state =
+        u8::try_from(st).ok().and_then(TcpState::from_code).ok_or(ParseError("unknown state code"))?;
+    let missing = ParseError("line ends before the inode column");
+    let (send_q, recv_q) = hex_pair(fields.next(missing)?, "queues are not hex tx:rx")?;
+    let (timer, timer_ticks) = hex_pair(fields.next(missing)?, "timer is not hex tr:when")?;
+    let timer = Timer::from_code(u8::try_from(timer).map_err(|_| ParseError("timer code out of range"))?);
+    let retransmits = hex(fields.next(missing)?).ok_or(ParseError("retrnsmt is not hex"))?;
+    let head = Head {
+        slot,
+        local,
+        peer,
+        state,
+        send_q: send_q as u32,
+        recv_q: recv_q as u32,
+        timer,
+        timer_ticks,
+        retransmits: retransmits as u32,
+    };
+    Ok((head, fields.rest))
+}
+
 /// Whitespace-separated fields of one line, borrowed.
 struct Fields<'a> {
     rest: &'a [u8],
 }
 
 impl<'a> Fields<'a> {
-    fn next(&mut self, what: &'static str) -> Result<&'a [u8], ParseError> {
-        self.next_optional().ok_or(match what {
-            "slot" => ParseError("empty line"),
-            "local address" => ParseError("line ends before the local address"),
-            "remote address" => ParseError("line ends before the remote address"),
-            "state" => ParseError("line ends before the state"),
-            _ => ParseError("line ends before the inode column"),
-        })
+    fn next(&mut self, missing: ParseError) -> Result<&'a [u8], ParseError> {
+        self.next_optional().ok_or(missing)
     }
 
     fn next_optional(&mut self) -> Option<&'a [u8]> {
@@ -324,18 +404,32 @@ fn hex_pair(field: &[u8], reason: &'static str) -> Result<(u64, u64), ParseError
     }
 }
 
+/// Each byte's hex digit value, 0xff for a non-digit.
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = match i as u8 {
+            b @ b'0'..=b'9' => b - b'0',
+            b @ b'a'..=b'f' => b - b'a' + 10,
+            b @ b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xff,
+        };
+        i += 1;
+    }
+    table
+};
+
 fn hex(text: &[u8]) -> Option<u64> {
     if text.is_empty() || text.len() > 16 {
         return None;
     }
     let mut value = 0u64;
     for &b in text {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
+        let digit = HEX_DIGITS[usize::from(b)];
+        if digit == 0xff {
+            return None;
+        }
         value = (value << 4) | u64::from(digit);
     }
     Some(value)
@@ -430,6 +524,28 @@ mod tests {
             (g.state, g.send_q, g.timer, g.probes),
             (TcpState::FinWait1, 4096, Timer::ZeroWindowProbe, 3)
         );
+    }
+
+    #[test]
+    fn the_fixed_width_fast_path_agrees_with_the_general_one() {
+        for line in [LISTEN_V4, ESTAB_V4, TIME_WAIT_V4, SYN_RECV_V4, LISTEN_V6, MAPPED_V6, GLOBAL_V6] {
+            let (fast, fast_rest) =
+                fixed_head(line.as_bytes()).unwrap_or_else(|| panic!("fast path: {line}"));
+            let (slow, slow_rest) = token_head(line.as_bytes()).unwrap();
+            assert_eq!(
+                (fast.slot, fast.local, fast.peer, fast.state, fast.send_q, fast.recv_q),
+                (slow.slot, slow.local, slow.peer, slow.state, slow.send_q, slow.recv_q)
+            );
+            assert_eq!(
+                (fast.timer, fast.timer_ticks, fast.retransmits),
+                (slow.timer, slow.timer_ticks, slow.retransmits)
+            );
+            assert_eq!(fast_rest.trim_ascii(), slow_rest.trim_ascii());
+        }
+        // Columns narrower or wider than the kernel's widths still parse, by the general path.
+        let wide = "123456: 0100007F:0016 00000000:0000 0A 0:0 00:1234567890 0 0 0 7";
+        assert!(fixed_head(wide.as_bytes()).is_none());
+        assert_eq!(parse(wide).timer_ticks, 0x1234567890);
     }
 
     #[test]
