@@ -103,8 +103,10 @@ bench() { # name, hyperfine commands...
         || { cat "$WORK/$name.txt" >&2; exit 3; }
 }
 
-mean_ms() { # json file, command index
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("%.2f" % (r[int(sys.argv[2])]["mean"]*1000))' "$1" "$2"
+# Mean wall-clock and CPU (user + system) milliseconds of one command in a hyperfine export.
+# On a shared machine the CPU time is the steadier figure: wall clock includes waiting for a core.
+times_ms() { # json file, command index
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.1f %.1f" % (r["mean"]*1000, (r["user"]+r["system"])*1000))' "$1" "$2"
 }
 
 ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
@@ -119,14 +121,20 @@ for rows in "${SIZES[@]}"; do
     bench tw "$BIN states --filter time-wait" "ss -tan state time-wait"
     tw_after=$(count state time-wait)
 
-    s=$(mean_ms "$WORK/all.json" 0); ss=$(mean_ms "$WORK/all.json" 1)
-    ns=$(mean_ms "$WORK/all.json" 2); cat_ms=$(mean_ms "$WORK/all.json" 3)
-    stw=$(mean_ms "$WORK/tw.json" 0); sstw=$(mean_ms "$WORK/tw.json" 1)
+    names=("sockkit states" "ss -tan" "netstat -tan" "cat /proc/net/tcp /proc/net/tcp6"
+        "sockkit states --filter time-wait" "ss -tan state time-wait")
+    wall=() cpu=()
+    for i in 0 1 2 3; do read -r w c < <(times_ms "$WORK/all.json" "$i"); wall+=("$w"); cpu+=("$c"); done
+    for i in 0 1; do read -r w c < <(times_ms "$WORK/tw.json" "$i"); wall+=("$w"); cpu+=("$c"); done
     echo
     echo "== $rows sockets requested: $before; TIME-WAIT left after the runs: $after, $tw_after"
-    printf '%-44s %10s\n' "command" "mean ms"
-    printf '%-44s %10s\n' "sockkit states" "$s" "ss -tan" "$ss" "netstat -tan" "$ns" \
-        "cat /proc/net/tcp /proc/net/tcp6" "$cat_ms" "sockkit states --filter time-wait" "$stw" \
-        "ss -tan state time-wait" "$sstw"
-    echo "ratios: sockkit/cat $(ratio "$s" "$cat_ms")  sockkit/ss $(ratio "$s" "$ss")  sockkit/netstat $(ratio "$s" "$ns")  cat/ss $(ratio "$cat_ms" "$ss")  time-wait sockkit/ss $(ratio "$stw" "$sstw")"
+    printf '%-36s %10s %10s\n' "command" "wall ms" "cpu ms"
+    for i in "${!names[@]}"; do printf '%-36s %10s %10s\n' "${names[$i]}" "${wall[$i]}" "${cpu[$i]}"; done
+    for kind in wall cpu; do
+        declare -n t=$kind
+        echo "$kind ratios: sockkit/cat $(ratio "${t[0]}" "${t[3]}")  sockkit/ss $(ratio "${t[0]}" "${t[1]}")" \
+            " sockkit/netstat $(ratio "${t[0]}" "${t[2]}")  cat/ss $(ratio "${t[3]}" "${t[1]}")" \
+            " time-wait: sockkit/ss $(ratio "${t[4]}" "${t[5]}")"
+        unset -n t
+    done
 done

@@ -273,6 +273,12 @@ fn processes_are_the_owning_pid_and_fd() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     let pid = format!(",pid={},fd=", std::process::id());
     assert!(text.lines().nth(1).is_some_and(|l| l.contains("users:((\"") && l.contains(&pid)), "{text}");
+    let out = sockkit()
+        .args(["--json", "states", "-p", "--filter", "listening", "--port", &port])
+        .assert()
+        .success();
+    let socket: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(socket["processes"][0]["pid"], std::process::id(), "{socket}");
 }
 
 #[test]

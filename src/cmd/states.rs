@@ -511,7 +511,10 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
     let hz = clock_ticks_per_second();
     if out.is_json() {
         for (entry, change) in frame.iter() {
-            out.result(&SocketRecord::new(entry, change, owners.get(&entry.inode), hz))?;
+            // With -p every socket carries `processes`, empty when no owner is visible (TIME_WAIT
+            // has none; other users' processes need root).
+            let processes = args.processes.then(|| owners.get(&entry.inode).map_or(&[][..], Vec::as_slice));
+            out.result(&SocketRecord::new(entry, change, processes, hz))?;
         }
     } else if !args.summary {
         render_table(frame, args, owners, hz, out)?;
@@ -551,37 +554,11 @@ impl Record for Text {
 /// How much table text is built before it is handed to the Printer.
 const TABLE_CHUNK: usize = 256 * 1024;
 
-/// The cell texts of a row whose widths vary: state, queues, hosts and ports.
-struct Cells {
-    state: ShortText,
-    recv_q: ShortText,
-    send_q: ShortText,
-    local_host: ShortText,
-    local_port: ShortText,
-    peer_host: ShortText,
-    peer_port: ShortText,
-}
+/// The cells of a row whose widths vary: state, queues, hosts and ports.
+struct Cells;
 
 impl Cells {
-    fn of(entry: &TcpEntry, change: Option<Change>) -> Cells {
-        let mut state = ShortText::default();
-        if let Some(Change::Moved(before)) = change {
-            state.push(before.ss_name().as_bytes());
-            state.push(b"->");
-        }
-        state.push(entry.state.ss_name().as_bytes());
-        Cells {
-            state,
-            recv_q: ShortText::number(u64::from(entry.recv_q)),
-            send_q: ShortText::number(u64::from(entry.send_q)),
-            local_host: ShortText::host(entry.local.ip()),
-            local_port: ShortText::port(entry.local.port()),
-            peer_host: ShortText::host(entry.peer.ip()),
-            peer_port: ShortText::port(entry.peer.port()),
-        }
-    }
-
-    /// The widths `of` would give, counted without writing the text (the first of the
+    /// The widths of a row's cells, counted without writing the text (the first of the
     /// table's two passes).
     fn widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
         let state = match change {
@@ -685,15 +662,13 @@ impl ShortText {
         text
     }
 
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("?")
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
-fn pad(text: &mut String, n: usize) {
-    for _ in 0..n {
-        text.push(' ');
-    }
+fn pad(text: &mut Vec<u8>, n: usize) {
+    text.resize(text.len() + n, b' ');
 }
 
 /// Column widths that fit the data, ss-style: the address right-aligned against its ':', the
@@ -721,104 +696,127 @@ fn render_table(
             *width = (*width).max(cell);
         }
     }
-    let mut text = String::with_capacity(TABLE_CHUNK + 4096);
+    // Bytes, not a String: cells are ASCII pushed byte by byte, and the one UTF-8 check per
+    // chunk is cheaper than one per cell.
+    let mut text: Vec<u8> = Vec::with_capacity(TABLE_CHUNK + 4096);
     if watching {
-        text.push_str("  ");
+        text.extend_from_slice(b"  ");
     }
     let header = ["State", "Recv-Q", "Send-Q", "Local-Address", "Port", "Peer-Address", "Port"];
-    push_row(&mut text, &widths, header);
+    push_row(&mut text, &widths, header.map(str::as_bytes));
     if args.timers {
-        text.push_str(" Timer");
+        text.extend_from_slice(b" Timer");
     }
     if args.processes {
-        text.push_str(" Process");
+        text.extend_from_slice(b" Process");
     }
     trim_line_end(&mut text);
-    text.push('\n');
+    text.push(b'\n');
     for (entry, change) in frame.iter() {
         if watching {
-            text.push_str(match change {
-                None => "  ",
-                Some(Change::Appeared) => "+ ",
-                Some(Change::Left) => "- ",
-                Some(Change::Moved(_)) => "~ ",
+            text.extend_from_slice(match change {
+                None => b"  ",
+                Some(Change::Appeared) => b"+ ",
+                Some(Change::Left) => b"- ",
+                Some(Change::Moved(_)) => b"~ ",
             });
         }
-        let cells = Cells::of(entry, change);
+        let mut state = ShortText::default();
+        if let Some(Change::Moved(before)) = change {
+            state.push(before.ss_name().as_bytes());
+            state.push(b"->");
+        }
+        state.push(entry.state.ss_name().as_bytes());
+        let (recv_q, send_q) =
+            (ShortText::number(u64::from(entry.recv_q)), ShortText::number(u64::from(entry.send_q)));
+        let (local_host, local_port) =
+            (ShortText::host(entry.local.ip()), ShortText::port(entry.local.port()));
+        let (peer_host, peer_port) = (ShortText::host(entry.peer.ip()), ShortText::port(entry.peer.port()));
         push_row(
             &mut text,
             &widths,
             [
-                cells.state.as_str(),
-                cells.recv_q.as_str(),
-                cells.send_q.as_str(),
-                cells.local_host.as_str(),
-                cells.local_port.as_str(),
-                cells.peer_host.as_str(),
-                cells.peer_port.as_str(),
+                state.as_bytes(),
+                recv_q.as_bytes(),
+                send_q.as_bytes(),
+                local_host.as_bytes(),
+                local_port.as_bytes(),
+                peer_host.as_bytes(),
+                peer_port.as_bytes(),
             ],
         );
         if args.timers
             && let Some(name) = entry.timer.ss_name()
         {
-            let _ = write!(
-                text,
-                " timer:({name},{},{})",
-                ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
-                timer_count(entry)
+            let _ = io::Write::write_fmt(
+                &mut text,
+                format_args!(
+                    " timer:({name},{},{})",
+                    ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
+                    timer_count(entry)
+                ),
             );
         }
         if args.processes
             && let Some(list) = owners.get(&entry.inode).filter(|_| entry.inode != 0)
         {
-            text.push_str(" users:(");
+            text.extend_from_slice(b" users:(");
             for (i, owner) in list.iter().enumerate() {
                 if i > 0 {
-                    text.push(',');
+                    text.push(b',');
                 }
-                let _ = write!(text, "(\"{}\",pid={},fd={})", owner.name, owner.pid, owner.fd);
+                let _ = io::Write::write_fmt(
+                    &mut text,
+                    format_args!("(\"{}\",pid={},fd={})", owner.name, owner.pid, owner.fd),
+                );
             }
-            text.push(')');
+            text.push(b')');
         }
         trim_line_end(&mut text);
-        text.push('\n');
+        text.push(b'\n');
         if text.len() >= TABLE_CHUNK {
-            out.result(&Text(std::mem::take(&mut text)))?;
+            out.result(&Text(into_string(std::mem::take(&mut text))))?;
             text.reserve(TABLE_CHUNK + 4096);
         }
     }
     if !text.is_empty() {
-        out.result(&Text(text))?;
+        out.result(&Text(into_string(text)))?;
     }
     Ok(())
 }
 
+/// Table bytes as text; they are ASCII plus process names that were valid UTF-8 when read.
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `State Recv-Q Send-Q Local:Port Peer:Port`, padded to `widths`: text columns left-aligned,
 /// hosts right-aligned against their ':'.
-fn push_row(text: &mut String, widths: &[usize; 7], cells: [&str; 7]) {
+fn push_row(text: &mut Vec<u8>, widths: &[usize; 7], cells: [&[u8]; 7]) {
     for (i, cell) in cells.into_iter().enumerate() {
         let gap = widths[i].saturating_sub(cell.len());
         match i {
             3 | 5 => {
-                text.push(' ');
+                text.push(b' ');
                 pad(text, gap);
-                text.push_str(cell);
-                text.push(':');
+                text.extend_from_slice(cell);
+                text.push(b':');
             }
             _ => {
                 if i > 0 && i != 4 && i != 6 {
-                    text.push(' ');
+                    text.push(b' ');
                 }
-                text.push_str(cell);
+                text.extend_from_slice(cell);
                 pad(text, gap);
             }
         }
     }
 }
 
-fn trim_line_end(text: &mut String) {
-    let kept = text.trim_end_matches(' ').len();
-    text.truncate(kept);
+fn trim_line_end(text: &mut Vec<u8>) {
+    while text.last() == Some(&b' ') {
+        text.pop();
+    }
 }
 
 /// The third number in ss's `timer:(name,time,N)`: retransmissions for `on`, unanswered probes
@@ -913,7 +911,7 @@ impl<'a> SocketRecord<'a> {
     fn new(
         e: &TcpEntry,
         change: Option<Change>,
-        owners: Option<&'a Vec<Owner>>,
+        processes: Option<&'a [Owner]>,
         hz: u64,
     ) -> SocketRecord<'a> {
         let is_mapped = |a: &SocketAddr| matches!(a.ip(), IpAddr::V6(ip) if ip.to_ipv4_mapped().is_some());
@@ -942,7 +940,7 @@ impl<'a> SocketRecord<'a> {
             quick_ack: e.full.map(|f| f.quick_ack),
             cwnd: e.full.map(|f| f.cwnd),
             ssthresh: e.full.map(|f| f.ssthresh),
-            processes: owners.map(Vec::as_slice),
+            processes,
             change: change.map(|c| match c {
                 Change::Appeared => "appeared",
                 Change::Left => "left",
