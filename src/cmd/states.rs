@@ -2,9 +2,10 @@
 //! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
-//! One run reads each file once into a reused buffer and parses it in place
-//! ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the filters admit.
-//! A line the parser does not understand is reported once per file and skipped.
+//! One run reads each file once through a reused 256 KiB buffer and parses the lines in place
+//! ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the filters admit; the
+//! table is then written in 256 KiB chunks. A line the parser does not understand is reported
+//! once per file and skipped.
 
 pub mod proc_net;
 
@@ -554,28 +555,23 @@ impl Record for Text {
 /// How much table text is built before it is handed to the Printer.
 const TABLE_CHUNK: usize = 256 * 1024;
 
-/// The cells of a row whose widths vary: state, queues, hosts and ports.
-struct Cells;
-
-impl Cells {
-    /// The widths of a row's cells, counted without writing the text (the first of the
-    /// table's two passes).
-    fn widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
-        let state = match change {
-            Some(Change::Moved(before)) => before.ss_name().len() + 2 + entry.state.ss_name().len(),
-            _ => entry.state.ss_name().len(),
-        };
-        let port = |p: u16| if p == 0 { 1 } else { digits(u64::from(p)) };
-        [
-            state,
-            digits(u64::from(entry.recv_q)),
-            digits(u64::from(entry.send_q)),
-            host_width(entry.local.ip()),
-            port(entry.local.port()),
-            host_width(entry.peer.ip()),
-            port(entry.peer.port()),
-        ]
-    }
+/// The widths of a row's cells (state, queues, hosts, ports), counted without writing the
+/// text: the first of the table's two passes.
+fn row_widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
+    let state = match change {
+        Some(Change::Moved(before)) => before.ss_name().len() + 2 + entry.state.ss_name().len(),
+        _ => entry.state.ss_name().len(),
+    };
+    let port = |p: u16| if p == 0 { 1 } else { digits(u64::from(p)) };
+    [
+        state,
+        digits(u64::from(entry.recv_q)),
+        digits(u64::from(entry.send_q)),
+        host_width(entry.local.ip()),
+        port(entry.local.port()),
+        host_width(entry.peer.ip()),
+        port(entry.peer.port()),
+    ]
 }
 
 fn digits(n: u64) -> usize {
@@ -692,7 +688,7 @@ fn render_table(
         "Port".len(),
     ];
     for (entry, change) in frame.iter() {
-        for (width, cell) in widths.iter_mut().zip(Cells::widths(entry, change)) {
+        for (width, cell) in widths.iter_mut().zip(row_widths(entry, change)) {
             *width = (*width).max(cell);
         }
     }
