@@ -351,7 +351,7 @@ fn explain_says_what_each_present_state_means() {
 }
 
 #[test]
-fn watch_marks_new_and_changed_sockets_and_stops_on_ctrl_c() {
+fn watch_marks_sockets_that_appear_change_state_or_leave_and_stops_on_ctrl_c() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let mut child = sockkit_std()
@@ -374,7 +374,7 @@ fn watch_marks_new_and_changed_sockets_and_stops_on_ctrl_c() {
         let mut seen = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
+                Ok(line) if needle.split('|').any(|n| line.contains(n)) => return line,
                 Ok(line) => seen.push(line),
                 Err(_) => break,
             }
@@ -396,7 +396,12 @@ fn watch_marks_new_and_changed_sockets_and_stops_on_ctrl_c() {
         changed.contains("FIN-WAIT-2") || changed.contains("CLOSE-WAIT") || changed.contains("FIN-WAIT-1"),
         "{changed}"
     );
+    // The server closes too: its socket goes (LAST_ACK lasts one loopback round trip), the
+    // client's moves on to TIME_WAIT.
+    let server_end = server.local_addr().unwrap().to_string();
     drop(server);
+    let left = wait_for("- CLOSE-WAIT|- LAST-ACK");
+    assert!(left.contains(&server_end), "{left}");
     drop(client);
     // SAFETY: kill(2) on our own child's pid.
     unsafe {
