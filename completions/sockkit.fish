@@ -217,9 +217,20 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s q -l quiet -d '
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s v -l verbose -d 'Print more (repeat for even more)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s h -l help -d 'Print help'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s f -l filter -d 'Only sockets in this state (repeatable): established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, closed, close-wait, last-ack, listening, closing; or a group: all, connected, synchronized, bucket, big. TIME_WAIT spelling works too' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l port -d 'Only sockets with this local or peer port (repeatable)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l address -d 'Only sockets with this local or peer address (repeatable): IP, PREFIX/LEN, HOST, HOST:PORT or :PORT. An IPv4 address also finds its v4-mapped form on IPv6 sockets' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l watch -d 'Redraw every DURATION, marking sockets that appeared (+), left (-) or changed state (~), until Ctrl-C' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l proc-root -d 'Where proc is mounted (for reading captured tables)' -r -F
 complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s 4 -d 'IPv4 sockets only (/proc/net/tcp)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s 6 -d 'IPv6 sockets only (/proc/net/tcp6)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s o -l timers -d 'Show timers, as ss -o: timer:(timewait,58sec,0), keepalive, on (retransmit), persist'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s p -l processes -d 'Show the owning processes, as ss -p: users:(("name",pid=1,fd=3)) (root sees them all)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s s -l summary -d 'Count sockets per state and family instead of listing them'
+complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l explain -d 'After the table, say what each state present means and who is waiting for what'
 complete -c sockkit -n "__fish_sockkit_using_subcommand states" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand states" -s v -l verbose -d 'Print more (repeat for even more)'

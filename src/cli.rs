@@ -208,7 +208,74 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
 pub struct PingArgs {}
 
 #[derive(Args, Debug)]
-pub struct StatesArgs {}
+pub struct StatesArgs {
+    /// Only sockets in this state (repeatable): established, syn-sent, syn-recv, fin-wait-1,
+    /// fin-wait-2, time-wait, closed, close-wait, last-ack, listening, closing; or a group: all,
+    /// connected, synchronized, bucket, big. TIME_WAIT spelling works too
+    #[arg(long, short = 'f', value_name = "STATE", value_parser = crate::cmd::states::parse_state_filter)]
+    pub filter: Vec<crate::cmd::states::StateSet>,
+    /// Only sockets with this local or peer port (repeatable)
+    #[arg(long, value_name = "PORT")]
+    pub port: Vec<u16>,
+    /// Only sockets with this local or peer address (repeatable): IP, PREFIX/LEN, HOST, HOST:PORT
+    /// or :PORT. An IPv4 address also finds its v4-mapped form on IPv6 sockets
+    #[arg(long, value_name = "ADDR", value_parser = crate::cmd::states::parse_address_filter)]
+    pub address: Vec<crate::cmd::states::AddressFilter>,
+    /// IPv4 sockets only (/proc/net/tcp)
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 sockets only (/proc/net/tcp6)
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Show timers, as ss -o: timer:(timewait,58sec,0), keepalive, on (retransmit), persist
+    #[arg(short = 'o', long = "timers")]
+    pub timers: bool,
+    /// Show the owning processes, as ss -p: users:(("name",pid=1,fd=3)) (root sees them all)
+    #[arg(short = 'p', long)]
+    pub processes: bool,
+    /// Count sockets per state and family instead of listing them
+    #[arg(short = 's', long)]
+    pub summary: bool,
+    /// Redraw every DURATION, marking sockets that appeared (+), left (-) or changed state (~),
+    /// until Ctrl-C
+    #[arg(long, value_name = "DURATION", value_parser = parse_watch_interval)]
+    pub watch: Option<Duration>,
+    /// After the table, say what each state present means and who is waiting for what
+    #[arg(long)]
+    pub explain: bool,
+    /// Where proc is mounted (for reading captured tables)
+    #[arg(long, hide = true, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: std::path::PathBuf,
+}
+
+/// A redraw interval: at least 10 ms, so a typo cannot turn --watch into a busy loop.
+fn parse_watch_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text)?;
+    if interval < Duration::from_millis(10) {
+        return Err(format!("'{text}': expected an interval of at least 10ms"));
+    }
+    Ok(interval)
+}
+
+#[cfg(test)]
+impl StatesArgs {
+    /// Defaults plus the given address filters, for unit tests of the query.
+    pub fn for_test(address: Vec<crate::cmd::states::AddressFilter>) -> StatesArgs {
+        StatesArgs {
+            filter: Vec::new(),
+            port: Vec::new(),
+            address,
+            ipv4: false,
+            ipv6: false,
+            timers: false,
+            processes: false,
+            summary: false,
+            watch: None,
+            explain: false,
+            proc_root: "/proc".into(),
+        }
+    }
+}
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {

@@ -134,7 +134,8 @@ impl Printer {
         }
     }
 
-    /// True with --json (a subcommand that reports a record per item only in JSON asks this).
+    /// True in `--json` mode, for subcommands whose human and JSON output differ in shape
+    /// (a table versus one object per row, a record only with --timing).
     pub fn is_json(&self) -> bool {
         self.json
     }

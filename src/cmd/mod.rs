@@ -3,6 +3,7 @@
 pub mod echo;
 pub mod generate;
 pub mod http;
+pub mod states;
 
 use crate::cli::{Command, EchoCommand, HttpCommand};
 use crate::exit::{self, Exit};
@@ -17,6 +18,6 @@ pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
         Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
         Command::Http(HttpCommand::Get(args)) => http::get(args, out),
         Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
-        Command::States(_) => Err(exit::usage("'states' is not built yet")),
+        Command::States(args) => states::run(args, out),
     }
 }

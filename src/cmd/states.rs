@@ -1,0 +1,1204 @@
+//! `sockkit states`: TCP sockets by state from /proc/net/tcp and tcp6, in `ss -tan`'s columns,
+//! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
+//! summary, a `--watch` mode that marks transitions, and `--explain`.
+//!
+//! One run reads each file once through a reused 256 KiB buffer and parses the lines in place
+//! ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the filters admit; the
+//! table is then written in 256 KiB chunks. A line the parser does not understand is reported
+//! once per file and skipped.
+
+pub mod proc_net;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::addr::{Endpoint, Family, Host};
+use crate::cli::StatesArgs;
+use crate::event_loop::EventLoop;
+use crate::exit::Exit;
+use crate::output::{Paint, Printer, Record};
+use proc_net::{TcpEntry, TcpState, Timer};
+
+pub fn run(args: StatesArgs, out: &mut Printer) -> anyhow::Result<Exit> {
+    let query = Query::from_args(&args)?;
+    let mut reader = Reader::new(&args.proc_root, query.family);
+    match args.watch {
+        Some(interval) => watch(&args, &query, &mut reader, interval, out),
+        None => {
+            let sockets = reader.read(&query, out)?;
+            let owners = owners_if_asked(&args, &sockets);
+            show_frame(&args, &Frame::still(sockets), &owners, out)?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+/// A set of TCP states as a bit mask (bit n = state code n), from `--filter` names and groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateSet(pub u16);
+
+impl StateSet {
+    const ALL: StateSet = StateSet(0x1ffe);
+
+    fn of(states: &[TcpState]) -> StateSet {
+        StateSet(states.iter().fold(0, |mask, s| mask | s.bit()))
+    }
+
+    fn contains(self, state: TcpState) -> bool {
+        self.0 & state.bit() != 0
+    }
+}
+
+/// The names `--filter` takes, as ss spells them; groups as in ss(8).
+const STATE_NAMES: &str = "established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, closed, \
+close-wait, last-ack, listening, closing, or a group: all, connected, synchronized, bucket, big";
+
+/// Parses a `--filter` value: ss's names (`time-wait`), the kernel's (`TIME_WAIT`), ss's column
+/// names (`ESTAB`) and ss's groups, case-insensitively.
+pub fn parse_state_filter(text: &str) -> Result<StateSet, String> {
+    use TcpState::*;
+    let key: String =
+        text.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
+    let syn_recv = [SynRecv, NewSynRecv];
+    // ss(8): "all the states except for listening and closed" (TIME-WAIT and SYN-RECV count).
+    let connected = StateSet(StateSet::ALL.0 & !StateSet::of(&[Listen, Close]).0);
+    let set = match key.as_str() {
+        "established" | "estab" => StateSet::of(&[Established]),
+        "synsent" => StateSet::of(&[SynSent]),
+        "synrecv" | "synreceived" => StateSet::of(&syn_recv),
+        "finwait1" => StateSet::of(&[FinWait1]),
+        "finwait2" => StateSet::of(&[FinWait2]),
+        "timewait" => StateSet::of(&[TimeWait]),
+        "closed" | "close" | "unconn" | "unconnected" => StateSet::of(&[Close]),
+        "closewait" => StateSet::of(&[CloseWait]),
+        "lastack" => StateSet::of(&[LastAck]),
+        "listening" | "listen" => StateSet::of(&[Listen]),
+        "closing" => StateSet::of(&[Closing]),
+        "all" => StateSet::ALL,
+        "connected" => connected,
+        "synchronized" => StateSet(connected.0 & !SynSent.bit()),
+        "bucket" => StateSet::of(&[SynRecv, NewSynRecv, TimeWait]),
+        "big" => StateSet(StateSet::ALL.0 & !StateSet::of(&[SynRecv, NewSynRecv, TimeWait]).0),
+        _ => return Err(format!("'{text}': expected a TCP state: {STATE_NAMES}")),
+    };
+    Ok(set)
+}
+
+/// `--address`: an IP, an IP prefix (`127.0.0.0/8`), a host name, optionally with a port
+/// (`[::1]:22`, `:22` for any address on that port).
+#[derive(Clone, Debug)]
+pub struct AddressFilter {
+    text: String,
+    endpoint: Endpoint,
+    prefix_len: Option<u8>,
+}
+
+pub fn parse_address_filter(text: &str) -> Result<AddressFilter, crate::addr::AddrError> {
+    let fail = |reason: &str| crate::addr::AddrError { input: text.to_string(), reason: reason.to_string() };
+    // A prefix has a '/' that the shared parser would take for a Unix path, so split it off.
+    if let Some((ip, len)) = text.split_once('/')
+        && let Ok(ip) = ip.parse::<IpAddr>()
+    {
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        let len: u8 = len
+            .parse()
+            .ok()
+            .filter(|l| *l <= max)
+            .ok_or_else(|| fail(&format!("prefix length must be 0-{max}")))?;
+        let endpoint = Endpoint::Inet { host: Host::Ip(ip), port: 0 };
+        return Ok(AddressFilter { text: text.to_string(), endpoint, prefix_len: Some(len) });
+    }
+    // Port 0 (none given) matches any port: no TCP socket has port 0 on both ends.
+    let endpoint = Endpoint::parse(text, Some(0))?;
+    if !matches!(endpoint, Endpoint::Inet { .. }) {
+        return Err(fail("expected an IP address, prefix or host name (TCP sockets have no Unix path)"));
+    }
+    Ok(AddressFilter { text: text.to_string(), endpoint, prefix_len: None })
+}
+
+/// Everything that decides whether a socket is shown, resolved once.
+struct Query {
+    states: StateSet,
+    ports: Vec<u16>,
+    /// (network, prefix length, port or 0): a socket end matches any of them.
+    addresses: Vec<(IpAddr, u8, u16)>,
+    family: Family,
+}
+
+impl Query {
+    fn from_args(args: &StatesArgs) -> anyhow::Result<Query> {
+        let states = match args.filter.as_slice() {
+            [] => StateSet::ALL,
+            sets => StateSet(sets.iter().fold(0, |mask, s| mask | s.0)),
+        };
+        let family = match (args.ipv4, args.ipv6) {
+            (true, _) => Family::V4,
+            (_, true) => Family::V6,
+            _ => Family::Any,
+        };
+        let mut addresses = Vec::new();
+        for filter in &args.address {
+            let Endpoint::Inet { host, port } = &filter.endpoint else { continue };
+            match (host, filter.prefix_len) {
+                (Host::Any, _) => addresses.push((IpAddr::from([0u8; 4]), 0, *port)),
+                (Host::Ip(ip), len) => {
+                    let full = if ip.is_ipv4() { 32 } else { 128 };
+                    addresses.push((*ip, len.unwrap_or(full), *port));
+                }
+                (Host::Name(_), _) => {
+                    let resolved = filter
+                        .endpoint
+                        .resolve(Family::Any)
+                        .with_context(|| format!("--address '{}'", filter.text))?;
+                    for addr in resolved {
+                        let full = if addr.is_ipv4() { 32 } else { 128 };
+                        addresses.push((addr.ip(), full, *port));
+                    }
+                }
+            }
+        }
+        Ok(Query { states, ports: args.port.clone(), addresses, family })
+    }
+
+    fn admits(&self, entry: &TcpEntry) -> bool {
+        if !self.states.contains(entry.state) {
+            return false;
+        }
+        if !self.ports.is_empty()
+            && !self.ports.iter().any(|p| *p == entry.local.port() || *p == entry.peer.port())
+        {
+            return false;
+        }
+        self.addresses.is_empty()
+            || self.addresses.iter().any(|a| end_matches(a, &entry.local) || end_matches(a, &entry.peer))
+    }
+}
+
+fn end_matches(&(net, len, port): &(IpAddr, u8, u16), end: &SocketAddr) -> bool {
+    if port != 0 && end.port() != port {
+        return false;
+    }
+    if len == 0 && port != 0 {
+        return true; // `:PORT`: any address
+    }
+    // A v4 filter also finds the same address as an IPv6 socket sees it (::ffff:a.b.c.d).
+    match (net, end.ip().to_canonical()) {
+        (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_eq(&net.octets(), &ip.octets(), len),
+        (IpAddr::V6(net), IpAddr::V6(ip)) => prefix_eq(&net.octets(), &ip.octets(), len),
+        (IpAddr::V6(net), IpAddr::V4(ip)) => prefix_eq(&net.octets(), &ip.to_ipv6_mapped().octets(), len),
+        _ => false,
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], len: u8) -> bool {
+    let (whole, bits) = (usize::from(len / 8), len % 8);
+    if a[..whole] != b[..whole] {
+        return false;
+    }
+    bits == 0 || (a[whole] ^ b[whole]) >> (8 - bits) == 0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/// Reads /proc/net/tcp and tcp6 through one reused buffer.
+struct Reader {
+    files: Vec<PathBuf>,
+    buf: Vec<u8>,
+    /// Files whose garbage lines were already reported (once per run, not once per frame).
+    warned: HashSet<PathBuf>,
+}
+
+/// procfs hands out about a page per read() whatever the buffer, so a bigger one buys nothing
+/// but memory; this one holds many pages of lines and the longest possible line with room.
+const READ_CHUNK: usize = 256 * 1024;
+
+impl Reader {
+    fn new(proc_root: &Path, family: Family) -> Reader {
+        let mut files = Vec::new();
+        if family != Family::V6 {
+            files.push(proc_root.join("net/tcp"));
+        }
+        if family != Family::V4 {
+            files.push(proc_root.join("net/tcp6"));
+        }
+        Reader { files, buf: vec![0; READ_CHUNK], warned: HashSet::new() }
+    }
+
+    fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
+        let mut sockets = Vec::new();
+        for path in &self.files {
+            let mut file = match File::open(path) {
+                Ok(file) => file,
+                // A kernel without IPv6 has no tcp6; that is not an error.
+                Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => continue,
+                Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
+            };
+            let mut table = TableParser::default();
+            let mut filled = 0;
+            loop {
+                let n = match file.read(&mut self.buf[filled..]) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
+                };
+                filled += n;
+                // Parse the complete lines; keep a partial last line for the next read.
+                let complete = match n {
+                    0 => filled,
+                    _ => memchr::memrchr(b'\n', &self.buf[..filled]).map_or(0, |i| i + 1),
+                };
+                table.feed(&self.buf[..complete], query, &mut sockets);
+                self.buf.copy_within(complete..filled, 0);
+                filled -= complete;
+                if n == 0 {
+                    break;
+                }
+                if filled == self.buf.len() {
+                    // A line longer than the buffer is garbage; drop it and resynchronise.
+                    table.feed(&self.buf[..filled], query, &mut sockets);
+                    filled = 0;
+                }
+            }
+            if let Some(skipped) = table.skipped
+                && self.warned.insert(path.clone())
+            {
+                out.warn(format!(
+                    "{}: skipped {} line{} not understood; first, line {}: {}: '{}'",
+                    path.display(),
+                    skipped.count,
+                    if skipped.count == 1 { "" } else { "s" },
+                    skipped.line_number,
+                    skipped.reason,
+                    skipped.text,
+                ));
+            }
+        }
+        Ok(sockets)
+    }
+}
+
+/// Lines the parser did not understand: how many, and the first one.
+#[derive(Debug)]
+struct Skipped {
+    count: usize,
+    line_number: usize,
+    reason: proc_net::ParseError,
+    text: String,
+}
+
+/// Parses a table fed in pieces of whole lines, keeping the sockets `query` admits. Allocates
+/// only for the sockets kept and for the first line not understood.
+#[derive(Default)]
+struct TableParser {
+    lines_seen: usize,
+    skipped: Option<Skipped>,
+}
+
+impl TableParser {
+    fn feed(&mut self, lines: &[u8], query: &Query, sockets: &mut Vec<TcpEntry>) {
+        let lines = lines.strip_suffix(b"\n").unwrap_or(lines);
+        if lines.is_empty() {
+            return;
+        }
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', lines).chain(std::iter::once(lines.len()));
+        for end in ends {
+            let line = &lines[start..end];
+            start = end + 1;
+            self.lines_seen += 1;
+            if self.lines_seen == 1 && proc_net::is_header(line) || proc_net::is_blank(line) {
+                continue;
+            }
+            match proc_net::parse_line(line) {
+                Ok(entry) if query.admits(&entry) => sockets.push(entry),
+                Ok(_) => {}
+                Err(reason) => match &mut self.skipped {
+                    Some(s) => s.count += 1,
+                    None => {
+                        let shown = &line[..line.len().min(120)];
+                        self.skipped = Some(Skipped {
+                            count: 1,
+                            line_number: self.lines_seen,
+                            reason,
+                            text: String::from_utf8_lossy(shown).trim().to_string(),
+                        });
+                    }
+                },
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owners (-p)
+
+/// A process holding a socket: what ss -p prints as `("name",pid=1,fd=3)`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Owner {
+    pub name: String,
+    pub pid: u32,
+    pub fd: u32,
+}
+
+type Owners = HashMap<u64, Vec<Owner>>;
+
+fn owners_if_asked(args: &StatesArgs, sockets: &[TcpEntry]) -> Owners {
+    if !args.processes {
+        return Owners::new();
+    }
+    let wanted: HashSet<u64> = sockets.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
+    find_owners(&args.proc_root, &wanted)
+}
+
+/// Maps socket inodes to processes by reading every /proc/PID/fd link once. Processes that
+/// vanish mid-scan or deny access (other users' processes without root) are skipped silently,
+/// as ss and netstat do.
+fn find_owners(proc_root: &Path, wanted: &HashSet<u64>) -> Owners {
+    let mut owners = Owners::new();
+    if wanted.is_empty() {
+        return owners;
+    }
+    let Ok(procs) = std::fs::read_dir(proc_root) else { return owners };
+    for proc_entry in procs.flatten() {
+        let Some(pid) = proc_entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(proc_entry.path().join("fd")) else { continue };
+        let mut name: Option<String> = None;
+        for fd_entry in fds.flatten() {
+            let Some(fd) = fd_entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(target) = std::fs::read_link(fd_entry.path()) else { continue };
+            let Some(inode) = socket_inode(target.as_os_str().as_encoded_bytes()) else { continue };
+            if !wanted.contains(&inode) {
+                continue;
+            }
+            let name = name
+                .get_or_insert_with(|| {
+                    std::fs::read_to_string(proc_entry.path().join("comm"))
+                        .map(|c| c.trim_end().to_string())
+                        .unwrap_or_else(|_| "?".to_string())
+                })
+                .clone();
+            owners.entry(inode).or_default().push(Owner { name, pid, fd });
+        }
+    }
+    for list in owners.values_mut() {
+        list.sort_by_key(|o| (o.pid, o.fd));
+    }
+    owners
+}
+
+/// `socket:[12345]` -> 12345.
+fn socket_inode(link: &[u8]) -> Option<u64> {
+    let digits = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watch
+
+/// What happened to a socket since the previous frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    Appeared,
+    Left,
+    /// The state it had before.
+    Moved(TcpState),
+}
+
+/// The sockets of one frame, with their changes (none outside --watch).
+struct Frame {
+    rows: Vec<TcpEntry>,
+    /// One per row in --watch mode; empty otherwise.
+    changes: Vec<Option<Change>>,
+    number: Option<u64>,
+}
+
+impl Frame {
+    fn still(sockets: Vec<TcpEntry>) -> Frame {
+        Frame { rows: sockets, changes: Vec::new(), number: None }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&TcpEntry, Option<Change>)> {
+        self.rows.iter().enumerate().map(|(i, e)| (e, self.changes.get(i).copied().flatten()))
+    }
+
+    /// Rows still present (those that left are shown once, marked).
+    fn present(&self) -> impl Iterator<Item = &TcpEntry> {
+        self.iter().filter(|(_, c)| *c != Some(Change::Left)).map(|(e, _)| e)
+    }
+}
+
+/// A socket's identity across frames: the same four-tuple is the same connection.
+type Key = (SocketAddr, SocketAddr);
+
+fn watch(
+    args: &StatesArgs,
+    query: &Query,
+    reader: &mut Reader,
+    interval: Duration,
+    out: &mut Printer,
+) -> anyhow::Result<Exit> {
+    let mut lp = EventLoop::new()?;
+    lp.catch_signals()?;
+    let clear_screen = !out.is_json() && io::stdout().is_terminal();
+    let mut previous: Option<HashMap<Key, TcpEntry>> = None;
+    let mut ready = Vec::new();
+    for number in 1.. {
+        let sockets = reader.read(query, out)?;
+        let owners = owners_if_asked(args, &sockets);
+        let current: HashMap<Key, TcpEntry> = sockets.iter().map(|s| ((s.local, s.peer), *s)).collect();
+        let frame = diff(previous.as_ref(), sockets, number);
+        if clear_screen {
+            out.data(b"\x1b[H\x1b[2J")?;
+        }
+        show_frame(args, &frame, &owners, out)?;
+        previous = Some(current);
+        // The redraw timer is the loop's deadline, so Ctrl-C ends the wait at once.
+        let deadline = Instant::now() + interval;
+        while Instant::now() < deadline && lp.stop_signal().is_none() {
+            lp.wait(Some(deadline), &mut ready).context("wait")?;
+        }
+        if lp.stop_signal().is_some() {
+            break;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn diff(previous: Option<&HashMap<Key, TcpEntry>>, mut sockets: Vec<TcpEntry>, number: u64) -> Frame {
+    let Some(previous) = previous else {
+        return Frame { rows: sockets, changes: Vec::new(), number: Some(number) };
+    };
+    let mut changes = Vec::with_capacity(sockets.len());
+    let mut present: HashSet<Key> = HashSet::with_capacity(sockets.len());
+    for socket in &sockets {
+        let key = (socket.local, socket.peer);
+        present.insert(key);
+        changes.push(match previous.get(&key) {
+            None => Some(Change::Appeared),
+            Some(before) if before.state != socket.state => Some(Change::Moved(before.state)),
+            Some(_) => None,
+        });
+    }
+    let mut left: Vec<&TcpEntry> =
+        previous.iter().filter(|(k, _)| !present.contains(k)).map(|(_, e)| e).collect();
+    left.sort_by_key(|e| (e.local.is_ipv6(), e.slot));
+    for entry in left {
+        sockets.push(*entry);
+        changes.push(Some(Change::Left));
+    }
+    Frame { rows: sockets, changes, number: Some(number) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Printer) -> anyhow::Result<()> {
+    let hz = clock_ticks_per_second();
+    if out.is_json() {
+        for (entry, change) in frame.iter() {
+            // With -p every socket carries `processes`, empty when no owner is visible (TIME_WAIT
+            // has none; other users' processes need root).
+            let processes = args.processes.then(|| owners.get(&entry.inode).map_or(&[][..], Vec::as_slice));
+            out.result(&SocketRecord::new(entry, change, processes, hz))?;
+        }
+    } else if !args.summary {
+        render_table(frame, args, owners, hz, out)?;
+    }
+    if args.summary {
+        out.result(&summarize(frame))?;
+    }
+    if args.explain {
+        for explanation in explain(frame) {
+            out.result(&explanation)?;
+        }
+    }
+    if let Some(number) = frame.number {
+        let count = |want: fn(&Change) -> bool| frame.changes.iter().flatten().filter(|c| want(c)).count();
+        out.result(&FrameEnd {
+            frame: number,
+            sockets: frame.present().count(),
+            appeared: count(|c| *c == Change::Appeared),
+            left: count(|c| *c == Change::Left),
+            changed: count(|c| matches!(c, Change::Moved(_))),
+        })?;
+    }
+    Ok(())
+}
+
+/// Prebuilt human text, many table lines at once, so 100,000 rows cost a few dozen writes.
+#[derive(Serialize)]
+struct Text(String);
+
+impl Record for Text {
+    const EVENT: &'static str = "table";
+    fn human(&self, out: &mut String, _: Paint) {
+        out.push_str(self.0.strip_suffix('\n').unwrap_or(&self.0));
+    }
+}
+
+/// How much table text is built before it is handed to the Printer.
+const TABLE_CHUNK: usize = 256 * 1024;
+
+/// The widths of a row's cells (state, queues, hosts, ports), counted without writing the
+/// text: the first of the table's two passes.
+fn row_widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
+    let state = match change {
+        Some(Change::Moved(before)) => before.ss_name().len() + 2 + entry.state.ss_name().len(),
+        _ => entry.state.ss_name().len(),
+    };
+    let port = |p: u16| if p == 0 { 1 } else { digits(u64::from(p)) };
+    [
+        state,
+        digits(u64::from(entry.recv_q)),
+        digits(u64::from(entry.send_q)),
+        host_width(entry.local.ip()),
+        port(entry.local.port()),
+        host_width(entry.peer.ip()),
+        port(entry.peer.port()),
+    ]
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn host_width(ip: IpAddr) -> usize {
+    match ip {
+        IpAddr::V4(ip) => 3 + ip.octets().iter().map(|&o| digits(u64::from(o))).sum::<usize>(),
+        IpAddr::V6(_) => ShortText::host(ip).len,
+    }
+}
+
+/// A cell's text on the stack: the longest is `[ffff:...:ffff]` or two state names.
+struct ShortText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        ShortText { bytes: [0; 48], len: 0 }
+    }
+}
+
+impl ShortText {
+    fn push(&mut self, text: &[u8]) {
+        let end = (self.len + text.len()).min(self.bytes.len());
+        self.bytes[self.len..end].copy_from_slice(&text[..end - self.len]);
+        self.len = end;
+    }
+
+    fn push_number(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.push(&digits[i..]);
+    }
+
+    fn number(n: u64) -> ShortText {
+        let mut text = ShortText::default();
+        text.push_number(n);
+        text
+    }
+
+    /// ss's port text: the number, `*` for none (a listener's peer).
+    fn port(port: u16) -> ShortText {
+        match port {
+            0 => {
+                let mut text = ShortText::default();
+                text.push(b"*");
+                text
+            }
+            _ => ShortText::number(u64::from(port)),
+        }
+    }
+
+    /// ss's host text: `127.0.0.1`, `[::1]`, `[::ffff:127.0.0.1]`. IPv4, the common case, is
+    /// written by hand; IPv6's zero compression is left to std.
+    fn host(ip: IpAddr) -> ShortText {
+        let mut text = ShortText::default();
+        match ip {
+            IpAddr::V4(ip) => {
+                for (i, octet) in ip.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        text.push(b".");
+                    }
+                    text.push_number(u64::from(octet));
+                }
+            }
+            IpAddr::V6(ip) => {
+                let mut cursor = io::Cursor::new(&mut text.bytes[..]);
+                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("[{ip}]"));
+                text.len = cursor.position() as usize;
+            }
+        }
+        text
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+fn pad(text: &mut Vec<u8>, n: usize) {
+    text.resize(text.len() + n, b' ');
+}
+
+/// Column widths that fit the data, ss-style: the address right-aligned against its ':', the
+/// port left-aligned after it. Two passes over the rows (widths, then text), written out in
+/// chunks.
+fn render_table(
+    frame: &Frame,
+    args: &StatesArgs,
+    owners: &Owners,
+    hz: u64,
+    out: &mut Printer,
+) -> anyhow::Result<()> {
+    let watching = frame.number.is_some();
+    let mut widths = [
+        "State".len(),
+        "Recv-Q".len(),
+        "Send-Q".len(),
+        "Local-Address".len(),
+        "Port".len(),
+        "Peer-Address".len(),
+        "Port".len(),
+    ];
+    for (entry, change) in frame.iter() {
+        for (width, cell) in widths.iter_mut().zip(row_widths(entry, change)) {
+            *width = (*width).max(cell);
+        }
+    }
+    // Bytes, not a String: cells are ASCII pushed byte by byte, and the one UTF-8 check per
+    // chunk is cheaper than one per cell.
+    let mut text: Vec<u8> = Vec::with_capacity(TABLE_CHUNK + 4096);
+    if watching {
+        text.extend_from_slice(b"  ");
+    }
+    let header = ["State", "Recv-Q", "Send-Q", "Local-Address", "Port", "Peer-Address", "Port"];
+    push_row(&mut text, &widths, header.map(str::as_bytes));
+    if args.timers {
+        text.extend_from_slice(b" Timer");
+    }
+    if args.processes {
+        text.extend_from_slice(b" Process");
+    }
+    trim_line_end(&mut text);
+    text.push(b'\n');
+    for (entry, change) in frame.iter() {
+        if watching {
+            text.extend_from_slice(match change {
+                None => b"  ",
+                Some(Change::Appeared) => b"+ ",
+                Some(Change::Left) => b"- ",
+                Some(Change::Moved(_)) => b"~ ",
+            });
+        }
+        let mut state = ShortText::default();
+        if let Some(Change::Moved(before)) = change {
+            state.push(before.ss_name().as_bytes());
+            state.push(b"->");
+        }
+        state.push(entry.state.ss_name().as_bytes());
+        let (recv_q, send_q) =
+            (ShortText::number(u64::from(entry.recv_q)), ShortText::number(u64::from(entry.send_q)));
+        let (local_host, local_port) =
+            (ShortText::host(entry.local.ip()), ShortText::port(entry.local.port()));
+        let (peer_host, peer_port) = (ShortText::host(entry.peer.ip()), ShortText::port(entry.peer.port()));
+        push_row(
+            &mut text,
+            &widths,
+            [
+                state.as_bytes(),
+                recv_q.as_bytes(),
+                send_q.as_bytes(),
+                local_host.as_bytes(),
+                local_port.as_bytes(),
+                peer_host.as_bytes(),
+                peer_port.as_bytes(),
+            ],
+        );
+        if args.timers
+            && let Some(name) = entry.timer.ss_name()
+        {
+            let _ = io::Write::write_fmt(
+                &mut text,
+                format_args!(
+                    " timer:({name},{},{})",
+                    ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
+                    timer_count(entry)
+                ),
+            );
+        }
+        if args.processes
+            && let Some(list) = owners.get(&entry.inode).filter(|_| entry.inode != 0)
+        {
+            text.extend_from_slice(b" users:(");
+            for (i, owner) in list.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                let _ = io::Write::write_fmt(
+                    &mut text,
+                    format_args!("(\"{}\",pid={},fd={})", owner.name, owner.pid, owner.fd),
+                );
+            }
+            text.push(b')');
+        }
+        trim_line_end(&mut text);
+        text.push(b'\n');
+        if text.len() >= TABLE_CHUNK {
+            out.result(&Text(into_string(std::mem::take(&mut text))))?;
+            text.reserve(TABLE_CHUNK + 4096);
+        }
+    }
+    if !text.is_empty() {
+        out.result(&Text(into_string(text)))?;
+    }
+    Ok(())
+}
+
+/// Table bytes as text; they are ASCII plus process names that were valid UTF-8 when read.
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `State Recv-Q Send-Q Local:Port Peer:Port`, padded to `widths`: text columns left-aligned,
+/// hosts right-aligned against their ':'.
+fn push_row(text: &mut Vec<u8>, widths: &[usize; 7], cells: [&[u8]; 7]) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        let gap = widths[i].saturating_sub(cell.len());
+        match i {
+            3 | 5 => {
+                text.push(b' ');
+                pad(text, gap);
+                text.extend_from_slice(cell);
+                text.push(b':');
+            }
+            _ => {
+                if i > 0 && i != 4 && i != 6 {
+                    text.push(b' ');
+                }
+                text.extend_from_slice(cell);
+                pad(text, gap);
+            }
+        }
+    }
+}
+
+fn trim_line_end(text: &mut Vec<u8>) {
+    while text.last() == Some(&b' ') {
+        text.pop();
+    }
+}
+
+/// The third number in ss's `timer:(name,time,N)`: retransmissions for `on`, unanswered probes
+/// for keepalive and persist (what netlink's idiag_retrans carries for each timer).
+fn timer_count(entry: &TcpEntry) -> u32 {
+    match entry.timer {
+        Timer::Keepalive | Timer::ZeroWindowProbe => entry.probes,
+        Timer::TimeWait => 0,
+        _ => entry.retransmits,
+    }
+}
+
+/// USER_HZ, the unit of the timer column (100 on every Linux, but ask).
+fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz > 0 { hz as u64 } else { 100 }
+}
+
+fn ticks_to_ms(ticks: u64, hz: u64) -> u64 {
+    ticks.saturating_mul(1000) / hz
+}
+
+/// ss's timer text (`print_ms_timer`): `1min10sec`, `12min`, `58sec`, `340ms`. Under ten
+/// seconds the milliseconds show as `1.090sec` (old ss printed a misleading `1.090ms`).
+pub fn ss_timer(ms: u64) -> String {
+    let (minutes, mut secs, mut msecs) = (ms / 60_000, (ms / 1000) % 60, ms % 1000);
+    let mut text = String::new();
+    if minutes > 0 {
+        let _ = write!(text, "{minutes}min");
+        msecs = 0;
+        if minutes > 9 {
+            secs = 0;
+        }
+    }
+    if secs > 0 {
+        if secs > 9 {
+            msecs = 0;
+        }
+        match msecs {
+            0 => {
+                let _ = write!(text, "{secs}sec");
+            }
+            _ => {
+                let _ = write!(text, "{secs}.{msecs:03}sec");
+            }
+        }
+        msecs = 0;
+    }
+    if msecs > 0 || text.is_empty() {
+        let _ = write!(text, "{msecs}ms");
+    }
+    text
+}
+
+/// One socket for `--json`: every field of the /proc line, with units in the key names.
+#[derive(Serialize)]
+struct SocketRecord<'a> {
+    family: &'static str,
+    state: &'static str,
+    kernel_state: &'static str,
+    state_code: u8,
+    local_addr: String,
+    local_port: u16,
+    peer_addr: String,
+    peer_port: u16,
+    v4_mapped: bool,
+    recv_q: u32,
+    send_q: u32,
+    timer: Option<&'static str>,
+    timer_ms: Option<u64>,
+    retransmits: u32,
+    probes: u32,
+    uid: u32,
+    inode: u64,
+    slot: u32,
+    refcount: Option<u32>,
+    rto_ms: Option<u64>,
+    ato_ms: Option<u64>,
+    quick_ack: Option<u32>,
+    cwnd: Option<u32>,
+    ssthresh: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    processes: Option<&'a [Owner]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_state: Option<&'static str>,
+}
+
+impl<'a> SocketRecord<'a> {
+    fn new(
+        e: &TcpEntry,
+        change: Option<Change>,
+        processes: Option<&'a [Owner]>,
+        hz: u64,
+    ) -> SocketRecord<'a> {
+        let is_mapped = |a: &SocketAddr| matches!(a.ip(), IpAddr::V6(ip) if ip.to_ipv4_mapped().is_some());
+        SocketRecord {
+            family: if e.local.is_ipv4() { "ipv4" } else { "ipv6" },
+            state: e.state.ss_name(),
+            kernel_state: e.state.kernel_name(),
+            state_code: e.state.code(),
+            local_addr: e.local.ip().to_string(),
+            local_port: e.local.port(),
+            peer_addr: e.peer.ip().to_string(),
+            peer_port: e.peer.port(),
+            v4_mapped: is_mapped(&e.local) || is_mapped(&e.peer),
+            recv_q: e.recv_q,
+            send_q: e.send_q,
+            timer: e.timer.ss_name(),
+            timer_ms: e.timer.ss_name().map(|_| ticks_to_ms(e.timer_ticks, hz)),
+            retransmits: e.retransmits,
+            probes: e.probes,
+            uid: e.uid,
+            inode: e.inode,
+            slot: e.slot,
+            refcount: e.refcount,
+            rto_ms: e.full.map(|f| ticks_to_ms(f.rto_ticks, hz)),
+            ato_ms: e.full.map(|f| ticks_to_ms(f.ato_ticks, hz)),
+            quick_ack: e.full.map(|f| f.quick_ack),
+            cwnd: e.full.map(|f| f.cwnd),
+            ssthresh: e.full.map(|f| f.ssthresh),
+            processes,
+            change: change.map(|c| match c {
+                Change::Appeared => "appeared",
+                Change::Left => "left",
+                Change::Moved(_) => "state",
+            }),
+            previous_state: match change {
+                Some(Change::Moved(before)) => Some(before.ss_name()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Record for SocketRecord<'_> {
+    const EVENT: &'static str = "socket";
+    fn human(&self, out: &mut String, _: Paint) {
+        // Human output goes through the table; this is only for completeness.
+        let _ = write!(
+            out,
+            "{} {}:{} {}:{}",
+            self.state, self.local_addr, self.local_port, self.peer_addr, self.peer_port
+        );
+    }
+}
+
+/// `--summary`: sockets per state and family, like the TCP part of `ss -s`.
+#[derive(Serialize)]
+struct Summary {
+    total: usize,
+    ipv4: usize,
+    ipv6: usize,
+    /// ss state name -> [total, ipv4, ipv6]
+    states: BTreeMap<&'static str, StateCount>,
+}
+
+#[derive(Serialize, Default, Clone, Copy)]
+struct StateCount {
+    total: usize,
+    ipv4: usize,
+    ipv6: usize,
+}
+
+fn summarize(frame: &Frame) -> Summary {
+    let mut summary = Summary { total: 0, ipv4: 0, ipv6: 0, states: BTreeMap::new() };
+    for entry in frame.present() {
+        let v4 = entry.local.is_ipv4();
+        let count = summary.states.entry(entry.state.ss_name()).or_default();
+        count.total += 1;
+        summary.total += 1;
+        if v4 {
+            count.ipv4 += 1;
+            summary.ipv4 += 1;
+        } else {
+            count.ipv6 += 1;
+            summary.ipv6 += 1;
+        }
+    }
+    summary
+}
+
+impl Record for Summary {
+    const EVENT: &'static str = "summary";
+    fn human(&self, out: &mut String, paint: Paint) {
+        let _ =
+            writeln!(out, "TCP: {} sockets (IPv4 {}, IPv6 {})", paint.bold(self.total), self.ipv4, self.ipv6);
+        let width = self.states.keys().map(|k| k.len()).max().unwrap_or(0).max("State".len());
+        let _ = write!(out, "{:<width$} {:>6} {:>6} {:>6}", "State", "Total", "IPv4", "IPv6");
+        // In the kernel's state order, as ss lists them.
+        for state in TcpState::ALL {
+            if let Some(count) = self.states.get(state.ss_name()).filter(|_| state != TcpState::NewSynRecv) {
+                let _ = write!(
+                    out,
+                    "\n{:<width$} {:>6} {:>6} {:>6}",
+                    state.ss_name(),
+                    count.total,
+                    count.ipv4,
+                    count.ipv6
+                );
+            }
+        }
+    }
+}
+
+/// `--explain`: what a state means and who waits for what.
+#[derive(Serialize)]
+struct Explanation {
+    state: &'static str,
+    count: usize,
+    meaning: &'static str,
+}
+
+impl Record for Explanation {
+    const EVENT: &'static str = "explain";
+    fn human(&self, out: &mut String, paint: Paint) {
+        let _ = write!(out, "{} ({}): {}", paint.bold(self.state), self.count, self.meaning);
+    }
+}
+
+fn explain(frame: &Frame) -> Vec<Explanation> {
+    let mut counts: BTreeMap<TcpState, usize> = BTreeMap::new();
+    for entry in frame.present() {
+        *counts.entry(entry.state).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(state, count)| Explanation { state: state.ss_name(), count, meaning: meaning(state) })
+        .collect()
+}
+
+fn meaning(state: TcpState) -> &'static str {
+    match state {
+        TcpState::Established => {
+            "the handshake is done and data flows both ways; each side waits for the other's bytes or its own application"
+        }
+        TcpState::SynSent => {
+            "we sent a SYN and wait for the peer's SYN-ACK; many of these mean the peer is down, filtered (SYNs dropped) or slow, and connect() is retrying"
+        }
+        TcpState::SynRecv | TcpState::NewSynRecv => {
+            "a peer's SYN arrived and we answered SYN-ACK; we wait for its final ACK. A pile of them is a SYN flood or a client that vanished mid-handshake"
+        }
+        TcpState::FinWait1 => {
+            "our application closed; our FIN is sent (or queued behind unsent data) and we wait for the peer to acknowledge it"
+        }
+        TcpState::FinWait2 => {
+            "our FIN was acknowledged; we wait for the peer to close its side too (an orphan gives up after tcp_fin_timeout)"
+        }
+        TcpState::TimeWait => {
+            "we closed first (active close) and both FINs are done; the socket lingers for 2*MSL (60 s on Linux) so a late duplicate segment cannot be mistaken for a new connection on the same ports, and so our last ACK can be resent if lost"
+        }
+        TcpState::Close => "the socket is not connected: created, or done and not yet released",
+        TcpState::CloseWait => {
+            "the peer closed its side (FIN received) and we have not called close(): the kernel waits for our application. Many of these mean a server that forgets to close sockets, leaking file descriptors"
+        }
+        TcpState::LastAck => {
+            "the peer closed first, then we closed; we wait for the peer to acknowledge our FIN"
+        }
+        TcpState::Listen => {
+            "a server socket waiting for connections; Recv-Q is the accept queue of finished handshakes the application has not accepted yet"
+        }
+        TcpState::Closing => "both sides sent FIN at once (simultaneous close); we wait for the ACK of ours",
+    }
+}
+
+/// The line that ends a `--watch` frame.
+#[derive(Serialize)]
+struct FrameEnd {
+    frame: u64,
+    sockets: usize,
+    appeared: usize,
+    left: usize,
+    changed: usize,
+}
+
+impl Record for FrameEnd {
+    const EVENT: &'static str = "frame";
+    fn human(&self, out: &mut String, paint: Paint) {
+        let _ = write!(
+            out,
+            "-- frame {}: {} sockets, {} appeared, {} left, {} changed state (Ctrl-C stops)",
+            self.frame,
+            self.sockets,
+            paint.good(self.appeared),
+            paint.dim(self.left),
+            paint.warn(self.changed),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_names_follow_ss_and_the_kernel_spelling() {
+        let one = |text: &str| parse_state_filter(text).unwrap();
+        assert_eq!(one("time-wait"), StateSet::of(&[TcpState::TimeWait]));
+        assert_eq!(one("TIME_WAIT"), StateSet::of(&[TcpState::TimeWait]));
+        assert_eq!(one("ESTAB"), StateSet::of(&[TcpState::Established]));
+        assert_eq!(one("listening"), StateSet::of(&[TcpState::Listen]));
+        assert_eq!(one("fin-wait-2"), one("FIN_WAIT2"));
+        assert!(one("connected").contains(TcpState::SynSent));
+        assert!(one("connected").contains(TcpState::TimeWait));
+        assert!(!one("connected").contains(TcpState::Listen));
+        assert!(!one("synchronized").contains(TcpState::SynSent));
+        assert!(one("synchronized").contains(TcpState::CloseWait));
+        assert!(one("bucket").contains(TcpState::TimeWait) && !one("bucket").contains(TcpState::Listen));
+        assert!(one("big").contains(TcpState::Listen) && !one("big").contains(TcpState::TimeWait));
+        assert!(one("all").contains(TcpState::Closing));
+        let err = parse_state_filter("waiting").unwrap_err();
+        assert!(err.starts_with("'waiting': expected a TCP state: established"), "{err}");
+    }
+
+    #[test]
+    fn timers_print_like_ss() {
+        assert_eq!(ss_timer(58_000), "58sec");
+        assert_eq!(ss_timer(70_000), "1min10sec");
+        assert_eq!(ss_timer(720_500), "12min");
+        assert_eq!(ss_timer(340), "340ms");
+        assert_eq!(ss_timer(1_090), "1.090sec");
+        assert_eq!(ss_timer(0), "0ms");
+        assert_eq!(ticks_to_ms(3802, 100), 38_020);
+    }
+
+    #[test]
+    fn address_filters_take_ips_prefixes_ports_and_mapped_addresses() {
+        let query = |text: &str| {
+            let args = StatesArgs::for_test(vec![parse_address_filter(text).unwrap()]);
+            Query::from_args(&args).unwrap()
+        };
+        let entry = |local: &str, peer: &str| {
+            let mut e = proc_net::parse_line(b"0: 0100007F:0016 00000000:0000 01 0:0 0:0 0 0 0 1").unwrap();
+            e.local = local.parse().unwrap();
+            e.peer = peer.parse().unwrap();
+            e
+        };
+        let v4 = entry("127.0.0.1:22", "127.0.0.2:4000");
+        let mapped = entry("[::ffff:127.0.0.1]:22", "[::ffff:10.1.2.3]:4000");
+        assert!(query("127.0.0.2").admits(&v4));
+        assert!(query("127.0.0.0/8").admits(&v4));
+        assert!(!query("10.0.0.0/8").admits(&v4));
+        assert!(query("10.0.0.0/8").admits(&mapped));
+        assert!(query("127.0.0.1:22").admits(&mapped));
+        assert!(!query("127.0.0.1:23").admits(&v4));
+        assert!(query(":4000").admits(&v4));
+        assert!(!query("[::1]").admits(&v4));
+        assert!(parse_address_filter("unix:/x").is_err());
+        assert!(parse_address_filter("127.0.0.1/33").unwrap_err().to_string().contains("prefix length"));
+    }
+
+    #[test]
+    fn garbage_lines_are_counted_and_the_first_kept() {
+        let table = b"  sl  local_address rem_address   st\n   0: 0100007F:0016 00000000:0000 0A 0:0 0:0 0 0 0 5\nnonsense here\n   1: zz\n\n";
+        let args = StatesArgs::for_test(Vec::new());
+        let mut sockets = Vec::new();
+        let mut parser = TableParser::default();
+        let query = Query::from_args(&args).unwrap();
+        // Fed in two pieces, as reads of whole lines arrive.
+        let cut = table.windows(8).position(|w| w == b"nonsense").unwrap();
+        parser.feed(&table[..cut], &query, &mut sockets);
+        parser.feed(&table[cut..], &query, &mut sockets);
+        let skipped = parser.skipped.unwrap();
+        assert_eq!(sockets.len(), 1);
+        assert_eq!((skipped.count, skipped.line_number, skipped.text.as_str()), (2, 3, "nonsense here"));
+    }
+
+    #[test]
+    fn watch_marks_appeared_left_and_changed_sockets() {
+        let line = |st: &str, port: &str| {
+            let text = format!("0: 0100007F:{port} 0100007F:1F90 {st} 0:0 0:0 0 0 0 1");
+            proc_net::parse_line(text.as_bytes()).unwrap()
+        };
+        let before: HashMap<Key, TcpEntry> =
+            [line("01", "0001"), line("01", "0002")].into_iter().map(|e| ((e.local, e.peer), e)).collect();
+        let frame = diff(Some(&before), vec![line("06", "0001"), line("01", "0003")], 2);
+        let changes: Vec<_> = frame.iter().map(|(e, c)| (e.local.port(), c)).collect();
+        assert_eq!(
+            changes,
+            vec![
+                (1, Some(Change::Moved(TcpState::Established))),
+                (3, Some(Change::Appeared)),
+                (2, Some(Change::Left))
+            ]
+        );
+    }
+}

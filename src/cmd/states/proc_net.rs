@@ -1,0 +1,600 @@
+//! Pure parser of /proc/net/tcp and /proc/net/tcp6 lines (see REFERENCE.md "/proc/net/tcp").
+//!
+//! The kernel writes three shapes of line: full sockets (with rto, ato, cwnd, ssthresh after the
+//! inode), TIME_WAIT mini-sockets and SYN_RECV request sockets (both stop after the kernel
+//! pointer). Everything up to the inode is common and required; the rest is optional. The hot
+//! path works on the line's bytes and returns a `Copy` struct: no allocation per line, so a
+//! 100,000-line table costs one read and one pass.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+/// The kernel's TCP states, numbered as in include/net/tcp_states.h (the `st` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TcpState {
+    Established = 1,
+    SynSent = 2,
+    SynRecv = 3,
+    FinWait1 = 4,
+    FinWait2 = 5,
+    TimeWait = 6,
+    Close = 7,
+    CloseWait = 8,
+    LastAck = 9,
+    Listen = 10,
+    Closing = 11,
+    NewSynRecv = 12,
+}
+
+impl TcpState {
+    pub const ALL: [TcpState; 12] = [
+        TcpState::Established,
+        TcpState::SynSent,
+        TcpState::SynRecv,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::TimeWait,
+        TcpState::Close,
+        TcpState::CloseWait,
+        TcpState::LastAck,
+        TcpState::Listen,
+        TcpState::Closing,
+        TcpState::NewSynRecv,
+    ];
+
+    pub fn from_code(code: u8) -> Option<TcpState> {
+        TcpState::ALL.get(usize::from(code).checked_sub(1)?).copied()
+    }
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The bit of this state in a [`StateSet`]-style mask.
+    pub fn bit(self) -> u16 {
+        1 << self.code()
+    }
+
+    /// The name `ss` prints (ESTAB, TIME-WAIT, ...). NEW_SYN_RECV never reaches /proc (request
+    /// sockets are shown as SYN_RECV) but has a name in case a kernel starts printing it.
+    pub fn ss_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTAB",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynRecv | TcpState::NewSynRecv => "SYN-RECV",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Close => "UNCONN",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+        }
+    }
+
+    /// The kernel's own name (TCP_TIME_WAIT without the prefix), as people search for it.
+    pub fn kernel_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRecv => "SYN_RECV",
+            TcpState::FinWait1 => "FIN_WAIT1",
+            TcpState::FinWait2 => "FIN_WAIT2",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Close => "CLOSE",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+            TcpState::NewSynRecv => "NEW_SYN_RECV",
+        }
+    }
+}
+
+/// The `tr` column: which timer is pending. ss names them `on`, `keepalive`, `timewait`,
+/// `persist`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    None,
+    Retransmit,
+    Keepalive,
+    TimeWait,
+    ZeroWindowProbe,
+    /// A code this parser does not know (the kernel prints 0-4 today).
+    Other(u8),
+}
+
+impl Timer {
+    fn from_code(code: u8) -> Timer {
+        match code {
+            0 => Timer::None,
+            1 => Timer::Retransmit,
+            2 => Timer::Keepalive,
+            3 => Timer::TimeWait,
+            4 => Timer::ZeroWindowProbe,
+            other => Timer::Other(other),
+        }
+    }
+
+    /// ss's name for the timer, None when no timer is pending.
+    pub fn ss_name(self) -> Option<&'static str> {
+        match self {
+            Timer::None => None,
+            Timer::Retransmit => Some("on"),
+            Timer::Keepalive => Some("keepalive"),
+            Timer::TimeWait => Some("timewait"),
+            Timer::ZeroWindowProbe => Some("persist"),
+            Timer::Other(_) => Some("unknown"),
+        }
+    }
+}
+
+/// Fields only full sockets have (not TIME_WAIT or SYN_RECV request sockets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FullSock {
+    /// Retransmission timeout, in clock ticks (USER_HZ).
+    pub rto_ticks: u64,
+    /// Delayed-ACK timeout, in clock ticks.
+    pub ato_ticks: u64,
+    /// `(icsk_ack.quick << 1) | pingpong`: quick ACKs left and interactive mode.
+    pub quick_ack: u32,
+    pub cwnd: u32,
+    /// -1 while still in the initial slow start.
+    pub ssthresh: i32,
+}
+
+/// One line of /proc/net/tcp or tcp6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpEntry {
+    pub slot: u32,
+    pub local: SocketAddr,
+    pub peer: SocketAddr,
+    pub state: TcpState,
+    /// tx_queue: bytes sent and not yet acknowledged (ss's Send-Q).
+    pub send_q: u32,
+    /// rx_queue: bytes received and not yet read; on LISTEN, connections waiting in accept.
+    pub recv_q: u32,
+    pub timer: Timer,
+    /// Time until the timer fires, in clock ticks (USER_HZ, 1/100 s on Linux).
+    pub timer_ticks: u64,
+    /// Unanswered retransmissions (icsk_retransmits).
+    pub retransmits: u32,
+    pub uid: u32,
+    /// Unanswered zero-window or keepalive probes (icsk_probes_out).
+    pub probes: u32,
+    /// Socket inode, the key into /proc/PID/fd; 0 for TIME_WAIT and request sockets.
+    pub inode: u64,
+    pub refcount: Option<u32>,
+    /// The kernel's socket pointer, hashed or zeroed by kptr_restrict.
+    pub kernel_ptr: Option<u64>,
+    pub full: Option<FullSock>,
+}
+
+/// Why a line was not understood: a fixed text, so failing lines cost nothing either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseError(pub &'static str);
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// True for the column header line (`  sl  local_address ...`), which is not data.
+pub fn is_header(line: &[u8]) -> bool {
+    trim_start(line).starts_with(b"sl ")
+}
+
+/// True for a line with nothing in it (the file ends with a newline).
+pub fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Parses one data line (without its newline).
+pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
+    let (head, rest) = match fixed_head(line) {
+        Some(parsed) => parsed,
+        None => token_head(line)?,
+    };
+    let Head { slot, local, peer, state, send_q, recv_q, timer, timer_ticks, retransmits } = head;
+    let mut fields = Fields { rest };
+    let missing = ParseError("line ends before the inode column");
+    let uid = dec(fields.next(missing)?).ok_or(ParseError("uid is not decimal"))?;
+    let probes = signed_dec(fields.next(missing)?).ok_or(ParseError("timeout is not decimal"))?;
+    let inode = dec(fields.next(missing)?).ok_or(ParseError("inode is not decimal"))?;
+    let refcount = match fields.next_optional() {
+        Some(text) => Some(dec(text).ok_or(ParseError("refcount is not decimal"))? as u32),
+        None => None,
+    };
+    let kernel_ptr = match fields.next_optional() {
+        Some(text) => Some(hex(text).ok_or(ParseError("socket pointer is not hex"))?),
+        None => None,
+    };
+    let full = match fields.next_optional() {
+        None => None,
+        Some(rto) => {
+            let number = |text: Option<&[u8]>, what| text.and_then(dec).ok_or(ParseError(what));
+            Some(FullSock {
+                rto_ticks: dec(rto).ok_or(ParseError("rto is not decimal"))?,
+                ato_ticks: number(fields.next_optional(), "ato missing or not decimal")?,
+                quick_ack: number(fields.next_optional(), "quick ack missing or not decimal")? as u32,
+                cwnd: number(fields.next_optional(), "cwnd missing or not decimal")? as u32,
+                ssthresh: fields
+                    .next_optional()
+                    .and_then(signed_dec)
+                    .ok_or(ParseError("ssthresh missing or not decimal"))? as i32,
+            })
+        }
+    };
+    if fields.next_optional().is_some() {
+        return Err(ParseError("more fields than the kernel writes"));
+    }
+    Ok(TcpEntry {
+        slot,
+        local,
+        peer,
+        state,
+        send_q,
+        recv_q,
+        timer,
+        timer_ticks,
+        retransmits,
+        uid: uid as u32,
+        probes: probes.max(0) as u32,
+        inode,
+        refcount,
+        kernel_ptr,
+        full,
+    })
+}
+
+/// The columns up to `retrnsmt`, which the kernel writes at fixed widths.
+struct Head {
+    slot: u32,
+    local: SocketAddr,
+    peer: SocketAddr,
+    state: TcpState,
+    send_q: u32,
+    recv_q: u32,
+    timer: Timer,
+    timer_ticks: u64,
+    retransmits: u32,
+}
+
+/// The fast path: after `%4d:` the kernel prints `%08X:%04X %08X:%04X %02X %08X:%08X
+/// %02X:%08lX %08X ` (32 hex digits per IPv6 address), so the columns sit at known offsets.
+/// Any surprise returns None and the line goes through [`token_head`], which says what is wrong.
+fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
+    let start = line.iter().position(|&b| b != b' ')?;
+    let colon = start + line[start..].iter().take(11).position(|&b| b == b':')?;
+    let slot = dec(&line[start..colon])? as u32;
+    let r = line.get(colon + 1..)?;
+    let addr_len = match r.get(9) {
+        Some(b':') => 8,
+        _ => 32,
+    };
+    let end_len = addr_len + 5;
+    let peer_at = 2 + end_len;
+    let st_at = peer_at + end_len + 1;
+    let q_at = st_at + 3;
+    let tr_at = q_at + 18;
+    let retr_at = tr_at + 12;
+    let rest_at = retr_at + 9;
+    let separators = [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1];
+    if r.len() < rest_at
+        || separators.iter().any(|&i| r[i] != b' ')
+        || r[q_at + 8] != b':'
+        || r[tr_at + 2] != b':'
+    {
+        return None;
+    }
+    let local = endpoint(&r[1..1 + end_len]).ok()?;
+    let peer = endpoint(&r[peer_at..peer_at + end_len]).ok()?;
+    if local.is_ipv4() != peer.is_ipv4() {
+        return None;
+    }
+    let state = TcpState::from_code(hex(&r[st_at..st_at + 2])? as u8)?;
+    let head = Head {
+        slot,
+        local,
+        peer,
+        state,
+        send_q: hex(&r[q_at..q_at + 8])? as u32,
+        recv_q: hex(&r[q_at + 9..q_at + 17])? as u32,
+        timer: Timer::from_code(hex(&r[tr_at..tr_at + 2])? as u8),
+        timer_ticks: hex(&r[tr_at + 3..tr_at + 11])?,
+        retransmits: hex(&r[retr_at..retr_at + 8])? as u32,
+    };
+    Some((head, &r[rest_at..]))
+}
+
+/// The general path: whitespace-separated columns, each checked, for any line the fast path
+/// did not take (wider numbers than the kernel prints today, or garbage).
+fn token_head(line: &[u8]) -> Result<(Head, &[u8]), ParseError> {
+    let mut fields = Fields { rest: line };
+    let slot = fields.next(ParseError("empty line"))?;
+    let slot = slot.strip_suffix(b":").ok_or(ParseError("slot number must end with ':'"))?;
+    let slot = dec(slot).ok_or(ParseError("slot number is not decimal"))? as u32;
+    let local = endpoint(fields.next(ParseError("line ends before the local address"))?)?;
+    let peer = endpoint(fields.next(ParseError("line ends before the remote address"))?)?;
+    if local.is_ipv4() != peer.is_ipv4() {
+        return Err(ParseError("local and remote addresses are of different families"));
+    }
+    let st =
+        hex(fields.next(ParseError("line ends before the state"))?).ok_or(ParseError("state is not hex"))?;
+    let state =
+        u8::try_from(st).ok().and_then(TcpState::from_code).ok_or(ParseError("unknown state code"))?;
+    let missing = ParseError("line ends before the inode column");
+    let (send_q, recv_q) = hex_pair(fields.next(missing)?, "queues are not hex tx:rx")?;
+    let (timer, timer_ticks) = hex_pair(fields.next(missing)?, "timer is not hex tr:when")?;
+    let timer = Timer::from_code(u8::try_from(timer).map_err(|_| ParseError("timer code out of range"))?);
+    let retransmits = hex(fields.next(missing)?).ok_or(ParseError("retrnsmt is not hex"))?;
+    let head = Head {
+        slot,
+        local,
+        peer,
+        state,
+        send_q: send_q as u32,
+        recv_q: recv_q as u32,
+        timer,
+        timer_ticks,
+        retransmits: retransmits as u32,
+    };
+    Ok((head, fields.rest))
+}
+
+/// Whitespace-separated fields of one line, borrowed.
+struct Fields<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn next(&mut self, missing: ParseError) -> Result<&'a [u8], ParseError> {
+        self.next_optional().ok_or(missing)
+    }
+
+    fn next_optional(&mut self) -> Option<&'a [u8]> {
+        let start = trim_start(self.rest);
+        if start.is_empty() {
+            self.rest = start;
+            return None;
+        }
+        let end = start.iter().position(u8::is_ascii_whitespace).unwrap_or(start.len());
+        let (field, rest) = start.split_at(end);
+        self.rest = rest;
+        Some(field)
+    }
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    &bytes[skip..]
+}
+
+/// `0100007F:1F90` (IPv4) or 32 hex digits and a port (IPv6). The address words are the
+/// kernel's in-memory u32s printed as numbers, so native byte order turns them back into bytes.
+fn endpoint(field: &[u8]) -> Result<SocketAddr, ParseError> {
+    let colon = field.iter().position(|&b| b == b':').ok_or(ParseError("address has no ':PORT'"))?;
+    let (addr, port) = (&field[..colon], &field[colon + 1..]);
+    if port.len() != 4 {
+        return Err(ParseError("port is not 4 hex digits"));
+    }
+    let port = hex(port).ok_or(ParseError("port is not hex"))? as u16;
+    let word = |i: usize| hex(&addr[i * 8..i * 8 + 8]).map(|w| (w as u32).to_ne_bytes());
+    let ip = match addr.len() {
+        8 => IpAddr::V4(Ipv4Addr::from(word(0).ok_or(ParseError("IPv4 address is not hex"))?)),
+        32 => {
+            let mut bytes = [0u8; 16];
+            for i in 0..4 {
+                bytes[i * 4..i * 4 + 4]
+                    .copy_from_slice(&word(i).ok_or(ParseError("IPv6 address is not hex"))?);
+            }
+            IpAddr::V6(Ipv6Addr::from(bytes))
+        }
+        _ => return Err(ParseError("address is neither 8 (IPv4) nor 32 (IPv6) hex digits")),
+    };
+    Ok(SocketAddr::new(ip, port))
+}
+
+fn hex_pair(field: &[u8], reason: &'static str) -> Result<(u64, u64), ParseError> {
+    let colon = field.iter().position(|&b| b == b':').ok_or(ParseError(reason))?;
+    match (hex(&field[..colon]), hex(&field[colon + 1..])) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(ParseError(reason)),
+    }
+}
+
+/// Each byte's hex digit value, 0xff for a non-digit.
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = match i as u8 {
+            b @ b'0'..=b'9' => b - b'0',
+            b @ b'a'..=b'f' => b - b'a' + 10,
+            b @ b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xff,
+        };
+        i += 1;
+    }
+    table
+};
+
+fn hex(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || text.len() > 16 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &b in text {
+        let digit = HEX_DIGITS[usize::from(b)];
+        if digit == 0xff {
+            return None;
+        }
+        value = (value << 4) | u64::from(digit);
+    }
+    Some(value)
+}
+
+fn dec(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || text.len() > 20 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &b in text {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(value)
+}
+
+fn signed_dec(text: &[u8]) -> Option<i64> {
+    match text.strip_prefix(b"-") {
+        Some(digits) => dec(digits).and_then(|v| i64::try_from(v).ok()).map(|v| -v),
+        None => dec(text).and_then(|v| i64::try_from(v).ok()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Captured on this machine (kernel 6.18) and from the kernel's format strings.
+    const LISTEN_V4: &str = "   0: 0100007F:AF41 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 10911 1 0000000075a50d12 100 0 0 10 0                     ";
+    const ESTAB_V4: &str = "   7: 0100007F:B2DA 0100007F:1F90 01 00000000:00000020 02:000AFC7E 00000000  1000        0 551234 2 00000000a1b2c3d4 20 4 30 10 -1";
+    const TIME_WAIT_V4: &str = "  12: 0100007F:E244 0100007F:1E61 06 00000000:00000000 03:00000EDA 00000000     0        0 0 3 00000000d00dfeed";
+    const SYN_RECV_V4: &str = "   3: 0100007F:1F90 0100007F:C000 03 00000000:00000000 01:00000064 00000002     0        0 0 0 0000000000000000";
+    const LISTEN_V6: &str = "   0: 00000000000000000000000001000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 20511 1 0000000000000000 100 0 0 10 0";
+    const MAPPED_V6: &str = "   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D431 08 00000000:00000000 00:00000000 00000000  1000        0 77 1 0000000012345678 20 4 1 10 -1";
+    const GLOBAL_V6: &str = "   2: B80D0120000000000000000001000000:01BB B80D0120000000000000000002000000:9C40 04 00001000:00000000 04:00000190 00000000     0        3 88 2 0 20 4 0 10 7";
+
+    fn parse(line: &str) -> TcpEntry {
+        parse_line(line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e}"))
+    }
+
+    #[test]
+    fn a_listening_ipv4_socket_reads_in_kernel_byte_order() {
+        let e = parse(LISTEN_V4);
+        assert_eq!(e.local, "127.0.0.1:44865".parse().unwrap());
+        assert_eq!(e.peer, "0.0.0.0:0".parse().unwrap());
+        assert_eq!(e.state, TcpState::Listen);
+        assert_eq!((e.inode, e.refcount, e.timer), (10911, Some(1), Timer::None));
+        assert_eq!(
+            e.full,
+            Some(FullSock { rto_ticks: 100, ato_ticks: 0, quick_ack: 0, cwnd: 10, ssthresh: 0 })
+        );
+    }
+
+    #[test]
+    fn an_established_socket_keeps_queues_timer_uid_and_ssthresh() {
+        let e = parse(ESTAB_V4);
+        assert_eq!(e.local.to_string(), "127.0.0.1:45786");
+        assert_eq!(e.peer.to_string(), "127.0.0.1:8080");
+        assert_eq!((e.state, e.send_q, e.recv_q, e.uid), (TcpState::Established, 0, 32, 1000));
+        assert_eq!((e.timer, e.timer_ticks), (Timer::Keepalive, 0xAFC7E));
+        assert_eq!(e.full.unwrap().ssthresh, -1);
+        assert_eq!(e.slot, 7);
+    }
+
+    #[test]
+    fn time_wait_and_request_sockets_stop_after_the_pointer() {
+        let tw = parse(TIME_WAIT_V4);
+        assert_eq!(tw.state, TcpState::TimeWait);
+        assert_eq!((tw.timer, tw.timer_ticks), (Timer::TimeWait, 3802)); // 38.02 s
+        assert_eq!((tw.inode, tw.full, tw.kernel_ptr), (0, None, Some(0xd00dfeed)));
+        let syn = parse(SYN_RECV_V4);
+        assert_eq!((syn.state, syn.timer, syn.retransmits), (TcpState::SynRecv, Timer::Retransmit, 2));
+    }
+
+    #[test]
+    fn ipv6_words_are_host_order_and_v4_mapped_addresses_survive() {
+        let l = parse(LISTEN_V6);
+        assert_eq!(l.local.to_string(), "[::1]:22");
+        assert_eq!(l.peer.to_string(), "[::]:0");
+        assert_eq!(l.recv_q, 3);
+        let m = parse(MAPPED_V6);
+        assert_eq!(m.local.to_string(), "[::ffff:127.0.0.1]:8080");
+        assert_eq!(m.peer.port(), 0xD431);
+        assert_eq!(m.state, TcpState::CloseWait);
+        let g = parse(GLOBAL_V6);
+        assert_eq!(g.local.to_string(), "[2001:db8::1]:443");
+        assert_eq!(g.peer.to_string(), "[2001:db8::2]:40000");
+        assert_eq!(
+            (g.state, g.send_q, g.timer, g.probes),
+            (TcpState::FinWait1, 4096, Timer::ZeroWindowProbe, 3)
+        );
+    }
+
+    #[test]
+    fn the_fixed_width_fast_path_agrees_with_the_general_one() {
+        for line in [LISTEN_V4, ESTAB_V4, TIME_WAIT_V4, SYN_RECV_V4, LISTEN_V6, MAPPED_V6, GLOBAL_V6] {
+            let (fast, fast_rest) =
+                fixed_head(line.as_bytes()).unwrap_or_else(|| panic!("fast path: {line}"));
+            let (slow, slow_rest) = token_head(line.as_bytes()).unwrap();
+            assert_eq!(
+                (fast.slot, fast.local, fast.peer, fast.state, fast.send_q, fast.recv_q),
+                (slow.slot, slow.local, slow.peer, slow.state, slow.send_q, slow.recv_q)
+            );
+            assert_eq!(
+                (fast.timer, fast.timer_ticks, fast.retransmits),
+                (slow.timer, slow.timer_ticks, slow.retransmits)
+            );
+            assert_eq!(fast_rest.trim_ascii(), slow_rest.trim_ascii());
+        }
+        // Columns narrower or wider than the kernel's widths still parse, by the general path.
+        let wide = "123456: 0100007F:0016 00000000:0000 0A 0:0 00:1234567890 0 0 0 7";
+        assert!(fixed_head(wide.as_bytes()).is_none());
+        assert_eq!(parse(wide).timer_ticks, 0x1234567890);
+    }
+
+    #[test]
+    fn the_header_and_blank_lines_are_recognised() {
+        assert!(is_header(b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"));
+        assert!(is_blank(b"   "));
+        assert!(!is_header(LISTEN_V4.as_bytes()));
+    }
+
+    #[test]
+    fn garbage_lines_are_errors_never_panics() {
+        let cases = [
+            ("", "empty line"),
+            ("   0 0100007F:AF41", "slot number must end with ':'"),
+            ("   0: 0100007F", "address has no ':PORT'"),
+            ("   0: 0100007F:AF4", "port is not 4 hex digits"),
+            ("   0: 0100G07F:AF41 00000000:0000 0A", "IPv4 address is not hex"),
+            ("   0: 01007F:AF41 00000000:0000 0A", "address is neither 8 (IPv4) nor 32 (IPv6) hex digits"),
+            (
+                "   0: 0100007F:AF41 00000000000000000000000000000000:0000 0A",
+                "local and remote addresses are of different families",
+            ),
+            ("   0: 0100007F:AF41 00000000:0000 0F 0:0 0:0 0 0 0 1", "unknown state code"),
+            (
+                "   0: 0100007F:AF41 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0",
+                "line ends before the inode column",
+            ),
+            (
+                "   0: 0100007F:AF41 00000000:0000 0A 0:0 0:0 0 0 0 1 1 0 100 0",
+                "quick ack missing or not decimal",
+            ),
+            (
+                "   0: 0100007F:AF41 00000000:0000 0A 0:0 0:0 0 0 0 1 1 0 100 0 0 10 0 extra",
+                "more fields than the kernel writes",
+            ),
+            (
+                "   0: 0100007F:AF41 00000000:0000 0A 0:0 0:0 0 0 0 99999999999999999999999 1 0",
+                "inode is not decimal",
+            ),
+            ("\u{0}\u{1}\u{ff}", "slot number must end with ':'"),
+        ];
+        for (line, reason) in cases {
+            assert_eq!(parse_line(line.as_bytes()), Err(ParseError(reason)), "{line:?}");
+        }
+        // Every prefix of a good line fails cleanly or parses: no slicing panics.
+        for line in [LISTEN_V4, ESTAB_V4, LISTEN_V6, MAPPED_V6] {
+            for end in 0..line.len() {
+                let _ = parse_line(&line.as_bytes()[..end]);
+            }
+        }
+    }
+}

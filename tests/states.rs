@@ -1,0 +1,533 @@
+//! `sockkit states` against `ss -tan` on sockets each test puts into a known state on loopback.
+//!
+//! Other tests (and other programs) open sockets on this machine at the same time, so every
+//! comparison is restricted to the port of a listener the test itself bound: sockkit with
+//! `--port P`, ss with `( sport = :P or dport = :P )`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{have_root, sockkit, sockkit_std};
+
+/// (state, local, peer) as ss prints them.
+type Row = (String, String, String);
+
+/// ss's rows for `ss -tan [state S] ( sport = :P or dport = :P )`, in a namespace when given.
+fn ss_rows(netns: Option<&str>, state: Option<&str>, port: Option<u16>) -> BTreeSet<Row> {
+    let mut args: Vec<String> = vec!["-tan".into()];
+    if let Some(state) = state {
+        args.extend(["state".into(), state.into()]);
+    }
+    if let Some(port) = port {
+        args.push(format!("( sport = :{port} or dport = :{port} )"));
+    }
+    let text = run_in(netns, "ss", &args);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    // ss drops the State column when the filter is one state.
+    let has_state = header.starts_with("State");
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            let (state, rest) = if has_state {
+                (cells[0].to_string(), &cells[3..])
+            } else {
+                (ss_state_name(state.expect("one state")), &cells[2..])
+            };
+            (state, normalize(rest[0]), normalize(rest[1]))
+        })
+        .collect()
+}
+
+/// The column name ss prints for a `state` filter word.
+fn ss_state_name(filter: &str) -> String {
+    match filter {
+        "established" => "ESTAB",
+        "syn-sent" => "SYN-SENT",
+        "time-wait" => "TIME-WAIT",
+        "close-wait" => "CLOSE-WAIT",
+        "fin-wait-2" => "FIN-WAIT-2",
+        "listening" => "LISTEN",
+        other => panic!("no column name for {other}"),
+    }
+    .to_string()
+}
+
+/// ss prints a dual-stack `[::]` as `*` (it knows IPV6_V6ONLY from netlink; /proc does not say),
+/// so both sides compare as `[::]`.
+fn normalize(end: &str) -> String {
+    match end.strip_prefix("*:") {
+        Some(port) => format!("[::]:{port}"),
+        None => end.to_string(),
+    }
+}
+
+/// sockkit's rows for `sockkit states ARGS`, parsed from its human table.
+fn sockkit_rows(netns: Option<&str>, args: &[&str]) -> BTreeSet<Row> {
+    let bin = assert_cmd::cargo::cargo_bin("sockkit");
+    let mut all = vec!["states".to_string()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    let text = match netns {
+        Some(_) => run_in(netns, bin.to_str().unwrap(), &all),
+        None => {
+            let out = sockkit().args(&all).assert().success();
+            String::from_utf8_lossy(&out.get_output().stdout).to_string()
+        }
+    };
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with("State"), "{header}");
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            (cells[0].to_string(), cells[3].to_string(), cells[4].to_string())
+        })
+        .collect()
+}
+
+fn run_in(netns: Option<&str>, program: &str, args: &[String]) -> String {
+    let mut cmd = match netns {
+        Some(ns) => {
+            let mut c = Command::new("ip");
+            c.args(["netns", "exec", ns, program]);
+            c
+        }
+        None => Command::new(program),
+    };
+    let out = cmd.args(args).env("NO_COLOR", "1").output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Polls (with a deadline, never a fixed sleep) until `done` holds.
+fn wait_until(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn row(state: &str, local: &TcpStream, peer_side: bool) -> Row {
+    let (a, b) = (local.local_addr().unwrap(), local.peer_addr().unwrap());
+    let (l, p) = if peer_side { (b, a) } else { (a, b) };
+    (state.to_string(), l.to_string(), p.to_string())
+}
+
+/// Sockets in LISTEN, ESTABLISHED (both ends), TIME_WAIT (after an active close), CLOSE_WAIT
+/// (the server never closes) and FIN_WAIT2 (its client), all on one listener's port.
+struct Lab {
+    listener: TcpListener,
+    port: u16,
+    kept: Vec<TcpStream>,
+    expected: BTreeSet<Row>,
+}
+
+impl Lab {
+    fn new(bind: &str, connect: &str) -> Lab {
+        let listener = TcpListener::bind(bind).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let target = format!("{connect}:{port}");
+        let mut expected = BTreeSet::new();
+        let listen_local = listener.local_addr().unwrap();
+        let wildcard_peer = if listen_local.is_ipv4() { "0.0.0.0:*" } else { "[::]:*" };
+        expected.insert(("LISTEN".to_string(), listen_local.to_string(), wildcard_peer.to_string()));
+
+        // ESTABLISHED, both ends.
+        let client = TcpStream::connect(&target).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        expected.insert(row("ESTAB", &client, false));
+        expected.insert(row("ESTAB", &server, false));
+
+        // TIME_WAIT: the client closes first (active close), then the server closes.
+        let closer = TcpStream::connect(&target).unwrap();
+        let (mut closed_server, _) = listener.accept().unwrap();
+        expected.insert(row("TIME-WAIT", &closer, false));
+        drop(closer);
+        let mut rest = Vec::new();
+        closed_server.read_to_end(&mut rest).unwrap();
+        drop(closed_server);
+
+        // CLOSE_WAIT and FIN_WAIT2: the client shuts down its side; the server never closes.
+        let half = TcpStream::connect(&target).unwrap();
+        let (forgetful, _) = listener.accept().unwrap();
+        expected.insert(row("FIN-WAIT-2", &half, false));
+        expected.insert(row("CLOSE-WAIT", &forgetful, false));
+        half.shutdown(Shutdown::Write).unwrap();
+
+        let lab = Lab { listener, port, kept: vec![client, server, half, forgetful], expected };
+        wait_until("every state visible to ss", Duration::from_secs(20), || {
+            ss_rows(None, None, Some(port)) == lab.expected
+        });
+        lab
+    }
+}
+
+#[test]
+fn every_state_a_test_creates_is_listed_exactly_as_ss_lists_it() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    assert_eq!(sockkit_rows(None, &["--port", &port]), lab.expected);
+    for (ours, theirs) in [
+        ("established", "established"),
+        ("time-wait", "time-wait"),
+        ("TIME_WAIT", "time-wait"),
+        ("close-wait", "close-wait"),
+        ("fin-wait-2", "fin-wait-2"),
+        ("listening", "listening"),
+        ("connected", "connected"),
+        ("synchronized", "synchronized"),
+        ("bucket", "bucket"),
+        ("big", "big"),
+        ("all", "all"),
+    ] {
+        let ss = ss_rows(None, Some(theirs), Some(lab.port));
+        assert_eq!(sockkit_rows(None, &["--filter", ours, "--port", &port]), ss, "--filter {ours}");
+    }
+    drop(lab.kept);
+    drop(lab.listener);
+}
+
+// ss with a group filter keeps its State column; with one state it drops it. Both shapes are
+// parsed above; this checks the group shape really carries several states.
+#[test]
+fn a_group_filter_selects_several_states_at_once() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let rows = sockkit_rows(None, &["--filter", "connected", "--port", &port]);
+    let states: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(states, BTreeSet::from(["CLOSE-WAIT", "ESTAB", "FIN-WAIT-2", "TIME-WAIT"]));
+    let rows = sockkit_rows(None, &["--filter", "listening", "--filter", "time-wait", "--port", &port]);
+    let states: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(states, BTreeSet::from(["LISTEN", "TIME-WAIT"]));
+}
+
+#[test]
+fn ipv6_and_v4_mapped_sockets_match_ss() {
+    for (bind, connect) in [("[::1]:0", "[::1]"), ("[::]:0", "127.0.0.1")] {
+        let lab = Lab::new(bind, connect);
+        let port = lab.port.to_string();
+        assert_eq!(sockkit_rows(None, &["--port", &port]), lab.expected, "{bind}");
+        let (v6, v4): (BTreeSet<Row>, BTreeSet<Row>) =
+            lab.expected.iter().cloned().partition(|r| r.1.starts_with('['));
+        assert_eq!(sockkit_rows(None, &["-6", "--port", &port]), v6, "{bind}");
+        assert_eq!(sockkit_rows(None, &["-4", "--port", &port]), v4, "{bind}");
+        if connect == "127.0.0.1" {
+            // The dual-stack listener's own sockets are IPv6 ones with mapped addresses; its
+            // clients are plain IPv4 sockets.
+            assert!(lab.expected.iter().any(|r| r.1.starts_with("[::ffff:127.0.0.1]:")));
+            assert!(!v4.is_empty());
+            let by_v4 = sockkit_rows(None, &["--address", "127.0.0.1", "--port", &port]);
+            assert_eq!(by_v4.len(), lab.expected.len() - 1, "all but the [::] listener");
+        }
+    }
+}
+
+#[test]
+fn address_filter_keeps_only_sockets_with_that_end() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let rows = sockkit_rows(None, &["--address", &listen]);
+    assert_eq!(rows, lab.expected, "every socket has the listener's address:port on one end");
+    let client_end = lab.kept[0].local_addr().unwrap().to_string();
+    // Ephemeral ports are shared across destinations, so other tests' sockets may carry the
+    // same client port: --port keeps this to our listener's.
+    let rows = sockkit_rows(None, &["--address", &client_end, "--port", &port]);
+    let states: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(states, ["ESTAB", "ESTAB"], "the client and the server end of one connection");
+    assert!(sockkit_rows(None, &["--address", "10.0.0.0/8", "--port", &port]).is_empty());
+}
+
+#[test]
+fn timers_show_like_ss_dash_o() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let out = sockkit().args(["states", "-o", "--filter", "time-wait", "--port", &port]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let line = text.lines().nth(1).unwrap_or_else(|| panic!("no TIME-WAIT row: {text}"));
+    let timer = line.split_whitespace().last().unwrap();
+    let inner = timer.strip_prefix("timer:(timewait,").and_then(|t| t.strip_suffix(",0)"));
+    let secs = inner.and_then(|t| t.strip_suffix("sec")).and_then(|s| s.parse::<u32>().ok());
+    assert!(secs.is_some_and(|s| s <= 60), "{line}");
+    let ss = run_in(
+        None,
+        "ss",
+        &["-tano".into(), "state".into(), "time-wait".into(), format!("sport = :{port} or dport = :{port}")],
+    );
+    assert!(ss.contains("timer:(timewait,"), "{ss}");
+}
+
+#[test]
+fn processes_are_the_owning_pid_and_fd() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let out = sockkit().args(["states", "-p", "--filter", "listening", "--port", &port]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let pid = format!(",pid={},fd=", std::process::id());
+    assert!(text.lines().nth(1).is_some_and(|l| l.contains("users:((\"") && l.contains(&pid)), "{text}");
+    let out = sockkit()
+        .args(["--json", "states", "-p", "--filter", "listening", "--port", &port])
+        .assert()
+        .success();
+    let socket: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(socket["processes"][0]["pid"], std::process::id(), "{socket}");
+}
+
+#[test]
+fn json_has_one_socket_object_per_line_with_every_field() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let out = sockkit().args(["--json", "states", "--port", &port]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let objects: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect(l)).collect();
+    assert_eq!(objects.len(), lab.expected.len(), "{text}");
+    for o in &objects {
+        assert_eq!(o["event"], "socket");
+        for key in [
+            "family",
+            "state",
+            "kernel_state",
+            "local_addr",
+            "local_port",
+            "peer_addr",
+            "peer_port",
+            "recv_q",
+            "send_q",
+            "timer",
+            "retransmits",
+            "uid",
+            "inode",
+            "refcount",
+        ] {
+            assert!(o.get(key).is_some(), "{key} missing in {o}");
+        }
+    }
+    let time_wait = objects.iter().find(|o| o["state"] == "TIME-WAIT").expect("a TIME-WAIT socket");
+    assert_eq!(
+        (&time_wait["kernel_state"], &time_wait["timer"], &time_wait["inode"]),
+        (&"TIME_WAIT".into(), &"timewait".into(), &0.into())
+    );
+    let listen = objects.iter().find(|o| o["state"] == "LISTEN").unwrap();
+    assert!(listen["inode"].as_u64().is_some_and(|i| i > 0));
+    assert!(listen["cwnd"].as_u64().is_some());
+}
+
+#[test]
+fn summary_counts_each_state() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let out = sockkit().args(["states", "--summary", "--port", &port]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.starts_with("TCP: 6 sockets (IPv4 6, IPv6 0)"), "{text}");
+    let count = |state: &str| {
+        text.lines()
+            .find(|l| l.starts_with(state))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(String::from)
+    };
+    assert_eq!(count("ESTAB").as_deref(), Some("2"), "{text}");
+    assert_eq!(count("TIME-WAIT").as_deref(), Some("1"), "{text}");
+    assert_eq!(count("LISTEN").as_deref(), Some("1"), "{text}");
+}
+
+#[test]
+fn explain_says_what_each_present_state_means() {
+    let lab = Lab::new("127.0.0.1:0", "127.0.0.1");
+    let port = lab.port.to_string();
+    let out = sockkit().args(["states", "--explain", "--port", &port]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let explained: Vec<&str> = text.lines().filter(|l| l.contains("): ")).collect();
+    assert_eq!(explained.len(), 5, "{text}");
+    assert!(text.contains("TIME-WAIT (1): ") && text.contains("2*MSL"), "{text}");
+    assert!(text.contains("CLOSE-WAIT (1): ") && text.contains("forgets to close"), "{text}");
+}
+
+#[test]
+fn watch_marks_sockets_that_appear_change_state_or_leave_and_stops_on_ctrl_c() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let mut child = sockkit_std()
+        .args(["states", "--watch", "50ms", "--port", &port])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match lines.recv_timeout(left) {
+                Ok(line) if needle.split('|').any(|n| line.contains(n)) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no line with {needle:?}; saw {:?}", &seen[seen.len().saturating_sub(20)..]);
+    };
+    wait_for("-- frame 1:");
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    let appeared = wait_for("+ ESTAB");
+    assert!(
+        appeared.contains(&client.local_addr().unwrap().to_string()) || appeared.contains(&port),
+        "{appeared}"
+    );
+    client.write_all(b"bye").unwrap();
+    client.shutdown(Shutdown::Write).unwrap();
+    let changed = wait_for("~ ESTAB->");
+    assert!(
+        changed.contains("FIN-WAIT-2") || changed.contains("CLOSE-WAIT") || changed.contains("FIN-WAIT-1"),
+        "{changed}"
+    );
+    // The server closes too: its socket goes (LAST_ACK lasts one loopback round trip), the
+    // client's moves on to TIME_WAIT.
+    let server_end = server.local_addr().unwrap().to_string();
+    drop(server);
+    let left = wait_for("- CLOSE-WAIT|- LAST-ACK");
+    assert!(left.contains(&server_end), "{left}");
+    drop(client);
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "--watch did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn garbage_lines_are_reported_once_and_skipped() {
+    let root = tempfile::Builder::new().prefix("skstates-").tempdir().unwrap();
+    std::fs::create_dir(root.path().join("net")).unwrap();
+    let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n\
+   1: this is not a socket\n\
+   2: 0100007F:ZZZZ 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0\n\
+   3: 0100007F:C350 0100007F:1F90 06 00000000:00000000 03:00000EDA 00000000     0        0 0 3 0000000000000000\n";
+    std::fs::write(root.path().join("net/tcp"), table).unwrap();
+    std::fs::write(root.path().join("net/tcp6"), "\u{0}\u{1}garbage\n").unwrap();
+    let out =
+        sockkit().args(["states", "-o", "--proc-root", root.path().to_str().unwrap()]).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains("LISTEN") && stdout.contains("127.0.0.1:8080"), "{stdout}");
+    assert!(stdout.contains("timer:(timewait,38sec,0)"), "{stdout}");
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "one line per file: {stderr}");
+    assert!(warnings[0].contains("net/tcp: skipped 2 lines not understood; first, line 3"), "{stderr}");
+    assert!(warnings[1].contains("net/tcp6: skipped 1 line"), "{stderr}");
+}
+
+#[test]
+fn bad_filters_exit_2_with_one_line() {
+    for (args, expected) in [
+        (
+            vec!["states", "--filter", "waiting"],
+            "sockkit: --filter 'waiting': expected a TCP state: established",
+        ),
+        (
+            vec!["states", "--address", "unix:/tmp/x"],
+            "sockkit: invalid address 'unix:/tmp/x': expected an IP",
+        ),
+        (vec!["states", "--address", "10.0.0.0/40"], "sockkit: invalid address '10.0.0.0/40': prefix length"),
+        (vec!["states", "--port", "70000"], "sockkit: --port"),
+        (vec!["states", "--watch", "0"], "sockkit: --watch '0': expected an interval of at least 10ms"),
+    ] {
+        let out = sockkit().args(&args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+    }
+}
+
+/// A network namespace of our own, deleted on drop, with its child processes.
+struct Netns {
+    name: String,
+    children: Vec<std::process::Child>,
+}
+
+impl Netns {
+    fn new(tag: &str) -> Netns {
+        let name = format!("skstates-{tag}-{}", std::process::id());
+        let ok = Command::new("ip").args(["netns", "add", &name]).status().unwrap().success();
+        assert!(ok, "ip netns add {name}");
+        let ns = Netns { name, children: Vec::new() };
+        run_in(Some(&ns.name), "ip", &["link".into(), "set".into(), "lo".into(), "up".into()]);
+        ns
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
+    }
+}
+
+#[test]
+fn syn_sent_to_a_host_that_drops_syns_matches_ss_as_root() {
+    if !have_root("syn_sent_to_a_host_that_drops_syns_matches_ss_as_root") {
+        return;
+    }
+    let mut ns = Netns::new("syn");
+    // The namespace's host drops every SYN it receives, so a connect stays in SYN_SENT.
+    let rules = "table inet skstates-drop-syn {\n chain input {\n type filter hook input priority 0;\n \
+                 tcp flags & (syn | ack) == syn tcp dport 9 drop\n }\n}\n";
+    let mut nft = Command::new("ip")
+        .args(["netns", "exec", &ns.name, "nft", "-f", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    nft.stdin.take().unwrap().write_all(rules.as_bytes()).unwrap();
+    assert!(nft.wait().unwrap().success(), "nft rules");
+    let bin = assert_cmd::cargo::cargo_bin("sockkit");
+    let client = Command::new("ip")
+        .args(["netns", "exec", &ns.name])
+        .arg(&bin)
+        .args(["echo", "client", "127.0.0.1:9", "hello", "--timeout", "60s"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    ns.children.push(client);
+    let ns_name = ns.name.clone();
+    wait_until("a SYN-SENT socket in the namespace", Duration::from_secs(20), || {
+        ss_rows(Some(&ns_name), Some("syn-sent"), None).len() == 1
+    });
+    let ss = ss_rows(Some(&ns.name), Some("syn-sent"), None);
+    let ours = sockkit_rows(Some(&ns.name), &["--filter", "syn-sent"]);
+    assert_eq!(ours, ss);
+    let (state, _, peer) = ours.iter().next().unwrap();
+    assert_eq!((state.as_str(), peer.as_str()), ("SYN-SENT", "127.0.0.1:9"));
+    // The whole namespace, every state, agrees too.
+    assert_eq!(sockkit_rows(Some(&ns.name), &[]), ss_rows(Some(&ns.name), None, None));
+    let timers = run_in(Some(&ns.name), bin.to_str().unwrap(), &["states".into(), "-o".into()]);
+    assert!(timers.contains("timer:(on,"), "a SYN_SENT socket has its retransmit timer on: {timers}");
+}
