@@ -2,6 +2,7 @@
 
 pub mod echo;
 pub mod generate;
+pub mod ping;
 
 use crate::cli::{Command, EchoCommand};
 use crate::exit::{self, Exit};
@@ -15,7 +16,7 @@ pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
         Command::Udp(_) => Err(exit::usage("'udp' is not built yet")),
         Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
         Command::Http(_) => Err(exit::usage("'http' is not built yet")),
-        Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
+        Command::Ping(args) => ping::run(args, out),
         Command::States(_) => Err(exit::usage("'states' is not built yet")),
     }
 }
