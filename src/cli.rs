@@ -241,6 +241,12 @@ fn one_line(err: &clap::Error) -> String {
         };
         return format!("{flag} {source}").trim().to_string();
     }
+    // clap puts the missing argument's name on a second line; keep it on the one line.
+    if err.kind() == ErrorKind::MissingRequiredArgument
+        && let Some(ContextValue::Strings(args)) = err.get(ContextKind::InvalidArg)
+    {
+        return format!("missing required argument {} (try 'sockkit --help')", args.join(", "));
+    }
     let rendered = err.render().to_string();
     let first = rendered.lines().next().unwrap_or("bad arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first);

@@ -290,7 +290,8 @@ impl Pinger {
                     IcmpKind::Raw => "raw",
                     IcmpKind::Dgram => "dgram",
                 },
-                id,
+                // A ping socket's id is the kernel's (its local "port"), whatever we write.
+                id: (kind == IcmpKind::Raw).then_some(id),
             })?;
             lp.register_readable(&mut SourceFd(&sock.as_raw_fd()), TOKENS[family])
                 .context("register socket")?;
@@ -363,7 +364,9 @@ impl Pinger {
                 self.hosts
                     .iter()
                     .filter(|h| !self.host_done(h, now))
-                    .flat_map(|h| [h.next_send, h.exit_at])
+                    // A host that may send no more waits only for its exit time (never a
+                    // past send time, which would spin).
+                    .flat_map(|h| [h.next_send.filter(|_| self.may_send(h)), h.exit_at])
                     .chain([deadline]),
             );
             lp.wait(wake, &mut ready).context("epoll_wait")?;
@@ -851,7 +854,7 @@ fn storage_ip(storage: &libc::sockaddr_storage, len: usize) -> Option<IpAddr> {
 struct SocketInfo {
     family: &'static str,
     kind: &'static str,
-    id: u16,
+    id: Option<u16>,
 }
 
 impl Record for SocketInfo {
@@ -861,7 +864,8 @@ impl Record for SocketInfo {
             "raw" => "raw, CAP_NET_RAW",
             _ => "datagram, net.ipv4.ping_group_range",
         };
-        out.push_str(&paint.dim(format!("{} icmp socket: {why}, id {}", self.family, self.id)));
+        let id = self.id.map_or_else(|| "id chosen by the kernel".to_string(), |id| format!("id {id}"));
+        out.push_str(&paint.dim(format!("{} icmp socket: {why}, {id}", self.family)));
     }
 }
 
