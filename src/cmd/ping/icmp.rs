@@ -204,11 +204,22 @@ pub enum PayloadCheck {
     },
 }
 
+#[cfg(test)]
 pub fn check_payload(sent: &[u8], got: &[u8]) -> PayloadCheck {
     if let Some(offset) = sent.iter().zip(got).position(|(a, b)| a != b) {
         return PayloadCheck::Wrong { offset, expected: sent[offset], got: got[offset] };
     }
     if got.len() < sent.len() { PayloadCheck::Truncated } else { PayloadCheck::Same }
+}
+
+/// `check_payload` against `payload(size, stamp)`, without building it (the flood path).
+pub fn check_payload_of(size: usize, stamp: u64, got: &[u8]) -> PayloadCheck {
+    let stamp_bytes = stamp.to_be_bytes();
+    let expected = |i: usize| if size >= STAMP_BYTES && i < STAMP_BYTES { stamp_bytes[i] } else { i as u8 };
+    if let Some(offset) = (0..size.min(got.len())).find(|&i| got[i] != expected(i)) {
+        return PayloadCheck::Wrong { offset, expected: expected(offset), got: got[offset] };
+    }
+    if got.len() < size { PayloadCheck::Truncated } else { PayloadCheck::Same }
 }
 
 /// iputils' words for an ICMP error (`Destination Host Unreachable`, `Time to live exceeded`),
@@ -419,6 +430,16 @@ mod tests {
         let mut got = sent.clone();
         got[12] = 0;
         assert_eq!(check_payload(&sent, &got), PayloadCheck::Wrong { offset: 12, expected: 12, got: 0 });
+        for (size, stamp) in [(16, 1), (4, 9), (0, 3), (56, u64::MAX)] {
+            let sent = payload(size, stamp);
+            assert_eq!(check_payload_of(size, stamp, &sent), PayloadCheck::Same);
+            if size > 2 {
+                let mut got = sent.clone();
+                got[2] ^= 1;
+                assert_eq!(check_payload_of(size, stamp, &got), check_payload(&sent, &got));
+                assert_eq!(check_payload_of(size, stamp, &sent[..2]), PayloadCheck::Truncated);
+            }
+        }
     }
 
     #[test]
