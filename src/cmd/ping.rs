@@ -352,6 +352,7 @@ impl Pinger {
         }
         let mut ready = Vec::with_capacity(16);
         let mut turns_without_wait = 0;
+        let mut unread = [false; 2];
         loop {
             let now = Instant::now();
             if lp.stop_signals() > 0 || deadline.is_some_and(|d| now >= d) {
@@ -362,18 +363,26 @@ impl Pinger {
             }
             if self.plan.fast && turns_without_wait < FAST_TURNS_WITHOUT_WAIT {
                 // Flood: on loopback the reply is usually queued before sendto returns, so
-                // read it now and send the next probe without a trip through epoll_wait.
-                // (Reading until EAGAIN keeps the edge-triggered registration armed.)
+                // read one datagram now and send the next probe without a trip through
+                // epoll_wait, as iputils' flood loop does.
                 turns_without_wait += 1;
                 let before: u64 = self.hosts.iter().map(|h| h.received).sum();
-                for family in 0..self.socks.len() {
-                    self.drain(family, out)?;
+                for (family, unread) in unread.iter_mut().enumerate() {
+                    if !self.read_some(family, 1, out)? {
+                        *unread = true;
+                    }
                 }
                 if self.hosts.iter().map(|h| h.received).sum::<u64>() > before {
                     continue;
                 }
             }
             turns_without_wait = 0;
+            // epoll is edge-triggered: read what the fast path left before sleeping.
+            for (family, unread) in unread.iter_mut().enumerate() {
+                if std::mem::take(unread) {
+                    self.drain(family, out)?;
+                }
+            }
             if self.hosts.iter().all(|h| self.host_done(h, now)) {
                 return Ok(());
             }
@@ -488,15 +497,27 @@ impl Pinger {
     /// Reads everything the socket holds (edge-triggered): replies, ICMP errors, and for a ping
     /// socket its error queue.
     fn drain(&mut self, family: usize, out: &mut Printer) -> anyhow::Result<()> {
-        let Some(sock) = &self.socks[family] else { return Ok(()) };
+        self.read_some(family, usize::MAX, out).map(|_| ())
+    }
+
+    /// Reads at most `budget` datagrams from the socket's receive queue (and, once that is
+    /// empty, a ping socket's error queue). True when everything was read: only then may the
+    /// loop sleep in epoll_wait, which is edge-triggered.
+    fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<bool> {
+        let Some(sock) = &self.socks[family] else { return Ok(true) };
         let fd = sock.sock.as_raw_fd();
         let (kind, v6) = (sock.kind, sock.v6);
+        let mut reads = 0;
         for queue in [0, libc::MSG_ERRQUEUE] {
             if queue != 0 && kind == IcmpKind::Raw {
                 continue;
             }
             let mut pending_errors = 0;
             loop {
+                if reads == budget {
+                    return Ok(false);
+                }
+                reads += 1;
                 let mut buf = std::mem::take(&mut self.recv_buf);
                 let result = recv_datagram(fd, &mut buf, &mut self.control, queue);
                 let handled = match result {
@@ -525,7 +546,7 @@ impl Pinger {
                 handled?;
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     #[allow(clippy::too_many_arguments)]
