@@ -346,6 +346,8 @@ fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow
                 .context("setsockopt IPV6_RECVHOPLIMIT")?;
         }
     }
+    // The kernel's receive time of each reply, so an rtt leaves out our own wake-up.
+    setsockopt(fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &on).context("setsockopt SO_TIMESTAMPNS")?;
     // Many hosts or a flood put many replies in flight at once; a small buffer would drop them.
     let _ = sock.set_recv_buffer_size(1 << 20);
     if let Some(ttl) = opts.ttl {

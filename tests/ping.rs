@@ -67,7 +67,8 @@ fn summaries(stdout: &str) -> HashMap<String, Stats> {
         }
         if let Some(rtt) = lines.clone().next().and_then(|l| l.strip_prefix("rtt min/avg/max/mdev = ")) {
             let values: Vec<f64> =
-                rtt.trim_end_matches(" ms").split('/').map(|v| v.parse().expect("rtt number")).collect();
+                // As the usual regex: four numbers, then " ms" (", pipe N" or ", ipg/ewma" may follow).
+                rtt.split(" ms").next().unwrap().split('/').map(|v| v.parse().expect("rtt number")).collect();
             stats.rtt = Some([values[0], values[1], values[2], values[3]]);
         }
         found.insert(host.to_string(), stats);
@@ -237,6 +238,8 @@ fn flood_sends_as_fast_as_replies_come_and_loses_nothing_on_loopback_as_root() {
     // Dots for probes, backspaces for replies, as iputils draws a flood.
     assert!(stdout.starts_with("PING 127.0.0.1") && stdout.contains('.') && stdout.contains('\x08'));
     assert!(reply_lines(&stdout).is_empty());
+    // iputils' flood summary tail: mean gap between probes and the smoothed rtt.
+    assert!(stdout.lines().any(|l| l.starts_with("rtt min/avg/max/mdev = ") && l.contains(" ms, ipg/ewma ")));
 }
 
 #[test]

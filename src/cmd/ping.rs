@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use mio::Token;
@@ -175,27 +175,25 @@ struct IcmpSock {
 /// A probe's life (as trippy's `ProbeStatus`).
 #[derive(Clone, Copy, Debug)]
 enum Probe {
-    Awaited {
-        sent_at: Instant,
-        stamp: u64,
-    },
-    Answered {
-        sent_at: Instant,
-        stamp: u64,
-    },
+    Awaited(Sent),
+    Answered(Sent),
     /// An ICMP error or a failed send; a reply may still come and is then counted.
-    Failed {
-        sent_at: Instant,
-        stamp: u64,
-    },
+    Failed(Sent),
+}
+
+/// When and with which payload stamp a probe left.
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    at: Instant,
+    /// Wall-clock send time, to compare with the kernel's receive timestamp (SO_TIMESTAMPNS).
+    wall: SystemTime,
+    stamp: u64,
 }
 
 impl Probe {
-    fn sent(&self) -> (Instant, u64) {
+    fn sent(&self) -> Sent {
         match *self {
-            Probe::Awaited { sent_at, stamp }
-            | Probe::Answered { sent_at, stamp }
-            | Probe::Failed { sent_at, stamp } => (sent_at, stamp),
+            Probe::Awaited(sent) | Probe::Answered(sent) | Probe::Failed(sent) => sent,
         }
     }
 }
@@ -241,6 +239,10 @@ struct HostState {
     corrupted: u64,
     errors: u64,
     rtt: RttStats,
+    /// iputils' "pipe": the most probes outstanding when a reply came.
+    pipe: u64,
+    /// iputils' flood "ewma": rtt smoothed by 1/8 per reply, in ms.
+    ewma_ms: f64,
     next_send: Option<Instant>,
     first_sent: Option<Instant>,
     last_event: Option<Instant>,
@@ -317,6 +319,8 @@ impl Pinger {
                     corrupted: 0,
                     errors: 0,
                     rtt: RttStats::default(),
+                    pipe: 0,
+                    ewma_ms: 0.0,
                     next_send: None,
                     first_sent: None,
                     last_event: None,
@@ -436,6 +440,8 @@ impl Pinger {
         let payload = icmp::payload(self.plan.size, stamp);
         let packet = icmp::echo_request(sock.v6, sock.id, seq, &payload);
         let dest = SockAddr::from(std::net::SocketAddr::new(host.target.addr, 0));
+        // Taken right before sendto: with many hosts, `now` may be a little old already.
+        let sent = Sent { at: Instant::now(), wall: SystemTime::now(), stamp };
         let result = loop {
             match sock.sock.send_to(&packet, &dest) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -444,7 +450,7 @@ impl Pinger {
         };
         match result {
             Ok(_) => {
-                host.probes.insert(seq, Probe::Awaited { sent_at: now, stamp });
+                host.probes.insert(seq, Probe::Awaited(sent));
             }
             // A full send queue (a flood outrunning the device): try this probe again soon.
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS) => {
@@ -454,7 +460,7 @@ impl Pinger {
             Err(e) => {
                 // Counted as sent and failed, as iputils counts a send error.
                 host.errors += 1;
-                host.probes.insert(seq, Probe::Failed { sent_at: now, stamp });
+                host.probes.insert(seq, Probe::Failed(sent));
                 out.warn(format!(
                     "sendto {} icmp_seq={seq}: {} ({})",
                     host.target.addr,
@@ -574,7 +580,7 @@ impl Pinger {
                     return Ok(());
                 }
                 let Some(&i) = self.by_addr.get(&from) else { return Ok(()) };
-                self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, out)
+                self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, got.received_wall, out)
             }
             Message::Error { error, to, id, seq } => {
                 if kind == IcmpKind::Raw && id != our_id {
@@ -620,13 +626,19 @@ impl Pinger {
         checksum_ok: bool,
         ttl: Option<u8>,
         now: Instant,
+        received_wall: Option<SystemTime>,
         out: &mut Printer,
     ) -> anyhow::Result<()> {
         let plan = &self.plan;
         let host = &mut self.hosts[i];
         let Some(probe) = host.probes.get(&seq).copied() else { return Ok(()) };
-        let (sent_at, stamp) = probe.sent();
-        let rtt = now.duration_since(sent_at);
+        let sent = probe.sent();
+        // The kernel's receive timestamp leaves out our own wake-up and parsing, as iputils
+        // does; the monotonic clock stands in when it is missing or the wall clock stepped.
+        let rtt = received_wall
+            .and_then(|rx| rx.duration_since(sent.wall).ok())
+            .filter(|rtt| *rtt <= now.duration_since(sent.at))
+            .unwrap_or_else(|| now.duration_since(sent.at));
         let rtt_ms = rtt.as_secs_f64() * 1000.0;
         let mut dup = false;
         if !checksum_ok {
@@ -636,16 +648,22 @@ impl Pinger {
             dup = true;
         } else {
             host.received += 1;
-            host.probes.insert(seq, Probe::Answered { sent_at, stamp });
+            host.probes.insert(seq, Probe::Answered(sent));
             if plan.timing {
                 host.rtt.add(rtt_ms);
+                host.ewma_ms =
+                    if host.rtt.count == 1 { rtt_ms } else { host.ewma_ms + (rtt_ms - host.ewma_ms) / 8.0 };
+            }
+            let outstanding = host.next_seq.wrapping_sub(1).wrapping_sub(seq);
+            if outstanding <= 0x7fff {
+                host.pipe = host.pipe.max(u64::from(outstanding) + 1);
             }
             if plan.fast {
                 host.next_send = Some(now);
             }
         }
         host.last_event = Some(now);
-        let check = icmp::check_payload_of(plan.size, stamp, payload);
+        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
         if plan.flood {
             if out.shows(Level::Normal) {
                 out.data(b"\x08 \x08")?;
@@ -685,8 +703,8 @@ impl Pinger {
     ) -> anyhow::Result<()> {
         let host = &mut self.hosts[i];
         let Some(probe) = host.probes.get(&seq).copied() else { return Ok(()) };
-        if let Probe::Awaited { sent_at, stamp } = probe {
-            host.probes.insert(seq, Probe::Failed { sent_at, stamp });
+        if let Probe::Awaited(sent) = probe {
+            host.probes.insert(seq, Probe::Failed(sent));
         }
         host.errors += 1;
         host.last_event = Some(now);
@@ -743,6 +761,12 @@ impl Pinger {
                 rtt_avg_ms: rtt.as_ref().map(|r| r.avg),
                 rtt_max_ms: rtt.as_ref().map(|r| r.max),
                 rtt_mdev_ms: rtt.as_ref().map(|r| r.mdev),
+                pipe: (host.pipe > 1).then_some(host.pipe),
+                // iputils adds the mean gap between probes and the smoothed rtt when it sent
+                // as fast as replies came.
+                ipg_ms: (self.plan.fast && host.received > 0 && host.transmitted > 1)
+                    .then(|| time.as_secs_f64() * 1000.0 / (host.transmitted - 1) as f64),
+                ewma_ms: (self.plan.fast && host.rtt.count > 0).then_some(host.ewma_ms),
             })?;
             // iputils: with -w and -c, fewer than COUNT replies is a failure too.
             let short = self.plan.deadline.is_some() && self.plan.count.is_some_and(|c| host.received < c);
@@ -782,6 +806,8 @@ struct Datagram {
     from: Option<IpAddr>,
     /// IP_TTL / IPV6_HOPLIMIT control message.
     ttl: Option<u8>,
+    /// SO_TIMESTAMPNS: when the kernel received it.
+    received_wall: Option<SystemTime>,
     ext_err: Option<ExtendedError>,
 }
 
@@ -819,7 +845,7 @@ fn recv_datagram(
         return if e.kind() == io::ErrorKind::WouldBlock { Ok(None) } else { Err(e) };
     }
     let from = storage_ip(&name, msg.msg_namelen as usize);
-    let mut got = Datagram { len: n as usize, from, ttl: None, ext_err: None };
+    let mut got = Datagram { len: n as usize, from, ttl: None, received_wall: None, ext_err: None };
     // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
     unsafe {
         let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
@@ -828,6 +854,14 @@ fn recv_datagram(
             let data = libc::CMSG_DATA(cmsg);
             let data_len = header.cmsg_len as usize - (data as usize - cmsg as usize);
             match (header.cmsg_level, header.cmsg_type) {
+                (libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS)
+                    if data_len >= std::mem::size_of::<libc::timespec>() =>
+                {
+                    let ts = std::ptr::read_unaligned(data as *const libc::timespec);
+                    got.received_wall = u64::try_from(ts.tv_sec).ok().map(|secs| {
+                        SystemTime::UNIX_EPOCH + Duration::new(secs, ts.tv_nsec.clamp(0, 999_999_999) as u32)
+                    });
+                }
                 (libc::SOL_IP, libc::IP_TTL) | (libc::SOL_IPV6, libc::IPV6_HOPLIMIT) if data_len >= 4 => {
                     let value = std::ptr::read_unaligned(data as *const libc::c_int);
                     got.ttl = u8::try_from(value).ok();
@@ -1040,6 +1074,9 @@ struct Summary {
     rtt_avg_ms: Option<f64>,
     rtt_max_ms: Option<f64>,
     rtt_mdev_ms: Option<f64>,
+    pipe: Option<u64>,
+    ipg_ms: Option<f64>,
+    ewma_ms: Option<f64>,
 }
 
 impl Record for Summary {
@@ -1063,6 +1100,18 @@ impl Record for Summary {
             (self.rtt_min_ms, self.rtt_avg_ms, self.rtt_max_ms, self.rtt_mdev_ms)
         {
             out.push_str(&format!("\nrtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms"));
+        }
+        // iputils continues the rtt line (or starts one) with ", pipe N" and ", ipg/ewma".
+        let mut extras = Vec::new();
+        if let Some(pipe) = self.pipe {
+            extras.push(format!("pipe {pipe}"));
+        }
+        if let Some(ipg) = self.ipg_ms {
+            extras.push(format!("ipg/ewma {ipg:.3}/{:.3} ms", self.ewma_ms.unwrap_or(0.0)));
+        }
+        if !extras.is_empty() {
+            out.push_str(if self.rtt_min_ms.is_some() { ", " } else { "\n" });
+            out.push_str(&extras.join(", "));
         }
     }
 }
@@ -1119,6 +1168,9 @@ mod tests {
             rtt_avg_ms: Some(0.04),
             rtt_max_ms: Some(0.045),
             rtt_mdev_ms: Some(0.006),
+            pipe: Some(2),
+            ipg_ms: None,
+            ewma_ms: None,
         };
         let mut text = String::new();
         summary.human(&mut text, Paint { enabled: false });
@@ -1126,7 +1178,7 @@ mod tests {
             text,
             "\n--- 127.0.0.1 ping statistics ---\n\
              3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n\
-             rtt min/avg/max/mdev = 0.031/0.040/0.045/0.006 ms"
+             rtt min/avg/max/mdev = 0.031/0.040/0.045/0.006 ms, pipe 2"
         );
     }
 }
