@@ -124,6 +124,36 @@ fn ping_answers_from_loopback_over_ipv4_and_ipv6_as_root() {
 }
 
 #[test]
+fn source_address_interface_names_and_deadlines_work_as_root() {
+    if !have_root("source_address_interface_names_and_deadlines_work_as_root") {
+        return;
+    }
+    for source in ["127.0.0.1", "lo"] {
+        let out = sockkit().args(["ping", "-c", "1", "-I", source, "127.0.0.1"]).assert().success();
+        assert_eq!(reply_lines(&text(&out.get_output().stdout)).len(), 1);
+    }
+    let out = sockkit().args(["ping", "-c", "1", "-I", "::1", "127.0.0.1"]).assert().code(2);
+    assert!(text(&out.get_output().stderr).contains("-I ::1 is IPv6, the hosts are not"));
+    let out = sockkit().args(["ping", "-c", "1", "-I", "no-such-if0", "127.0.0.1"]).assert().code(3);
+    assert!(text(&out.get_output().stderr).contains("-I no-such-if0: SO_BINDTODEVICE"));
+    // A name is shown as iputils shows it.
+    let out = sockkit().args(["ping", "-4", "-c", "1", "localhost"]).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(stdout.starts_with("PING localhost (127.0.0.1) 56(84) bytes of data.\n"), "{stdout}");
+    assert!(
+        reply_lines(&stdout)[0].starts_with("64 bytes from localhost (127.0.0.1): icmp_seq=1 "),
+        "{stdout}"
+    );
+    // -w alone pings until the deadline; with -c it stops at COUNT replies.
+    let out = sockkit().args(["ping", "-w", "0.35", "-i", "0.1", "127.0.0.1"]).assert().success();
+    let stats = &summaries(&text(&out.get_output().stdout))["127.0.0.1"];
+    assert!((3..=5).contains(&stats.transmitted), "{stats:?}");
+    let out = sockkit().args(["ping", "-w", "5", "-c", "2", "-i", "0.05", "127.0.0.1"]).assert().success();
+    let stats = &summaries(&text(&out.get_output().stdout))["127.0.0.1"];
+    assert_eq!((stats.transmitted, stats.received), (2, 2));
+}
+
+#[test]
 fn output_has_the_line_shapes_of_iputils_ping_as_root() {
     if !have_root("output_has_the_line_shapes_of_iputils_ping_as_root") {
         return;
