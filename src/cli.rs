@@ -159,7 +159,7 @@ pub struct PingArgs {
     /// Stop after COUNT probes per host (with -w: after COUNT replies)
     #[arg(short = 'c', long, value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
-    /// Time between probes: 1, 0.2, 200ms (under 200ms needs root, as in iputils)
+    /// Time between probes: 1, 0.2, 200ms (under 2ms needs root, as in iputils 20221126)
     #[arg(short = 'i', long, value_name = "INTERVAL", value_parser = parse_duration)]
     pub interval: Option<Duration>,
     /// How long to wait for replies after the last probe when none came [default: 10s]
