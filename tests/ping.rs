@@ -340,7 +340,10 @@ impl Lab {
         // Every probe gets its ICMP error, so counts can be asserted exactly.
         lab.router.sysctl("net.ipv4.icmp_ratelimit", "0");
         lab.router.sysctl("net.ipv6.icmp.ratelimit", "0");
+        // ... and none goes through the host-wide ICMP budget (icmp_msgs_per_sec), which
+        // other tests on this machine share: only masked types are counted against it.
         lab.router.sysctl("net.ipv4.icmp_ratemask", "0");
+        lab.router.sysctl("net.ipv6.icmp.ratemask", "127");
         // 10.77.9.0/24 and fd77:9::/64 lie "behind" the target, and the router refuses to
         // forward to them with host unreachable / no route. (An `unreachable` route would do
         // it too, but its errors are rate-limited per source by net.ipv4.route.error_cost,

@@ -537,7 +537,7 @@ impl Pinger {
                         if queue == 0 {
                             self.on_datagram(family, kind, v6, &buf[..got.len], &got, now, out)
                         } else {
-                            self.on_queued_error(family, v6, &buf[..got.len], &got, now, out)
+                            self.on_queued_error(v6, &buf[..got.len], &got, now, out)
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
@@ -588,7 +588,7 @@ impl Pinger {
                     return Ok(());
                 }
                 let Some(&i) = self.by_addr.get(&to) else { return Ok(()) };
-                self.on_error(i, seq, from, error_message(error), Some(error), now, out)
+                self.on_error(i, seq, from, icmp::error_text(error), Some(error), now, out)
             }
             Message::Other => Ok(()),
         }
@@ -596,7 +596,6 @@ impl Pinger {
 
     fn on_queued_error(
         &mut self,
-        _family: usize,
         v6: bool,
         bytes: &[u8],
         got: &Datagram,
@@ -609,7 +608,7 @@ impl Pinger {
         let (text, error) = if ext.origin == libc::SO_EE_ORIGIN_ICMP || ext.origin == libc::SO_EE_ORIGIN_ICMP6
         {
             let error = IcmpError { v6, icmp_type: ext.icmp_type, code: ext.code, info: ext.info };
-            (error_message(error), Some(error))
+            (icmp::error_text(error), Some(error))
         } else {
             let e = io::Error::from_raw_os_error(ext.errno as i32);
             (format!("local error: {}", io_text(&e)), None)
@@ -783,10 +782,6 @@ fn echo_id() -> u16 {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
     (std::process::id() as u16) ^ ((nanos >> 10) as u16).rotate_left(8)
-}
-
-fn error_message(error: IcmpError) -> String {
-    icmp::error_text(error)
 }
 
 /// An io::Error's text without Rust's " (os error N)" tail.
