@@ -24,7 +24,9 @@ const ICMPV6_NEXT_HEADER: u8 = 58;
 const ECHO_REQUEST_V4: u8 = 8;
 const ECHO_REQUEST_V6: u8 = 128;
 
-/// The payload of probe `stamp`, `size` bytes long.
+/// The payload of probe `stamp`, `size` bytes long (the plain reference that
+/// `write_echo_request` and `check_payload_of` are tested against).
+#[cfg(test)]
 pub fn payload(size: usize, stamp: u64) -> Vec<u8> {
     let mut bytes: Vec<u8> = (0..size).map(|i| i as u8).collect();
     if size >= STAMP_BYTES {
@@ -33,9 +35,29 @@ pub fn payload(size: usize, stamp: u64) -> Vec<u8> {
     bytes
 }
 
-/// An echo request: ICMP header and payload. The IPv4 checksum is ours to compute; for ICMPv6
+/// Writes the echo request for probe `stamp` into `packet` (reused between probes, so a flood
+/// allocates nothing): the same bytes as `echo_request(v6, id, seq, &payload(size, stamp))`.
+pub fn write_echo_request(packet: &mut Vec<u8>, v6: bool, id: u16, seq: u16, size: usize, stamp: u64) {
+    packet.clear();
+    packet.resize(ECHO_HEADER_BYTES, 0);
+    packet.extend((0..size).map(|i| i as u8));
+    if size >= STAMP_BYTES {
+        packet[ECHO_HEADER_BYTES..ECHO_HEADER_BYTES + STAMP_BYTES].copy_from_slice(&stamp.to_be_bytes());
+    }
+    let echo = IcmpEchoHeader { id, seq };
+    if v6 {
+        packet[..ECHO_HEADER_BYTES]
+            .copy_from_slice(&Icmpv6Header::new(Icmpv6Type::EchoRequest(echo)).to_bytes());
+    } else {
+        let header = Icmpv4Header::with_checksum(Icmpv4Type::EchoRequest(echo), &packet[ECHO_HEADER_BYTES..]);
+        packet[..ECHO_HEADER_BYTES].copy_from_slice(&header.to_bytes());
+    }
+}
+
+/// An echo request: ICMP header and payload (the plain reference for `write_echo_request`). The IPv4 checksum is ours to compute; for ICMPv6
 /// the kernel always computes it (it covers a pseudo-header with addresses we do not choose),
 /// so it is left 0, as it is for either family on a datagram ping socket, which rewrites it.
+#[cfg(test)]
 pub fn echo_request(v6: bool, id: u16, seq: u16, payload: &[u8]) -> Vec<u8> {
     let echo = IcmpEchoHeader { id, seq };
     let mut packet = Vec::with_capacity(ECHO_HEADER_BYTES + payload.len());
@@ -346,6 +368,17 @@ mod tests {
         match parse_icmp(false, &reply) {
             Message::Reply { checksum_ok, .. } => assert!(!checksum_ok),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_reused_buffer_builds_the_same_requests() {
+        let mut packet = vec![0xee; 200];
+        for (v6, size, stamp) in
+            [(false, 56, 7), (true, 56, 8), (false, 4, 9), (true, 0, 1), (false, 1000, 2)]
+        {
+            write_echo_request(&mut packet, v6, 0x1234, 99, size, stamp);
+            assert_eq!(packet, echo_request(v6, 0x1234, 99, &payload(size, stamp)), "{v6} {size}");
         }
     }
 
