@@ -634,8 +634,9 @@ impl Pinger {
     ) -> anyhow::Result<()> {
         let plan = &self.plan;
         let host = &mut self.hosts[i];
-        let Some(probe) = host.probes.get(&seq).copied() else { return Ok(()) };
-        let sent = probe.sent();
+        let Some(probe) = host.probes.get_mut(&seq) else { return Ok(()) };
+        let before = *probe;
+        let sent = before.sent();
         // The kernel's receive timestamp leaves out our own wake-up and parsing, as iputils
         // does; the monotonic clock stands in when it is missing or the wall clock stepped.
         let rtt = received_wall
@@ -651,7 +652,7 @@ impl Pinger {
             dup = true;
         } else {
             host.received += 1;
-            host.probes.insert(seq, Probe::Answered(sent));
+            *probe = Probe::Answered(sent);
             if plan.timing {
                 host.rtt.add(rtt_ms);
                 host.ewma_ms =
@@ -671,6 +672,10 @@ impl Pinger {
             if out.shows(Level::Normal) {
                 out.data(b"\x08 \x08")?;
             }
+            return Ok(());
+        }
+        if !out.shows(Level::Normal) {
+            // -q: do not build a line nobody will see (it showed in a flood's profile).
             return Ok(());
         }
         let several = self.several;
