@@ -209,9 +209,21 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_su
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from help" -f -a "get" -d 'GET (or HEAD with -I) one or more URLs'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s c -l count -d 'Stop after COUNT probes per host (with -w: after COUNT replies)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s i -l interval -d 'Time between probes: 1, 0.2, 200ms (under 2ms needs root, as in iputils 20221126)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s W -l timeout -d 'How long to wait for replies after the last probe when none came [default: 10s]' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s w -l deadline -d 'Stop after DEADLINE, however many probes were sent or answered' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s s -l size -d 'Payload bytes per probe (the first 8 carry the send time when they fit)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s t -l ttl -d 'IP time to live / IPv6 hop limit of probes' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s I -l interface -d 'Source address, or interface name (SO_BINDTODEVICE)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s f -l flood -d 'Flood: a probe as soon as the last one is answered, or every 10 ms (root only)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 6 -d 'Resolve names to IPv6 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l raw -d 'Use a raw ICMP socket only (needs CAP_NET_RAW)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l dgram -d 'Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s v -l verbose -d 'Print more (repeat for even more)'

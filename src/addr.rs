@@ -145,6 +145,34 @@ pub fn parser(default_port: Option<u16>) -> impl Fn(&str) -> Result<Endpoint, Ad
     move |text| Endpoint::parse(text, default_port)
 }
 
+/// A clap value parser for a host without a port (ping): an IP address, `[V6]`, or a name.
+pub fn host_parser(text: &str) -> Result<Host, AddrError> {
+    let fail = |reason: &str| AddrError { input: text.to_string(), reason: reason.to_string() };
+    let inner = match text.strip_prefix('[') {
+        Some(rest) => rest.strip_suffix(']').ok_or_else(|| fail("missing ']' after IPv6 address"))?,
+        None => text,
+    };
+    if inner.is_empty() {
+        return Err(fail("empty host"));
+    }
+    if inner.parse::<Ipv6Addr>().is_err() && inner.contains(':') {
+        return Err(fail("expected a host without a port (an IP address or a name)"));
+    }
+    match parse_host(inner) {
+        Ok(Host::Any) => Err(fail("expected an IP address or a host name")),
+        Ok(host) => Ok(host),
+        Err(reason) => Err(fail(&reason)),
+    }
+}
+
+impl Host {
+    /// The addresses of the host in `family`, in resolver order (names go to the system resolver).
+    pub fn resolve(&self, family: Family) -> anyhow::Result<Vec<IpAddr>> {
+        let ep = Endpoint::Inet { host: self.clone(), port: 0 };
+        Ok(ep.resolve(family)?.into_iter().map(|a| a.ip()).collect())
+    }
+}
+
 fn split_host_port(text: &str) -> Result<(&str, Option<&str>), &'static str> {
     if let Some(rest) = text.strip_prefix('[') {
         let (inside, after) = rest.split_once(']').ok_or("missing ']' after IPv6 address")?;
@@ -303,6 +331,20 @@ mod tests {
             assert_eq!(ok(text).to_string(), text);
             assert_eq!(ok(&ok(text).to_string()), ok(text));
         }
+    }
+
+    #[test]
+    fn hosts_without_ports_parse_and_ports_are_refused() {
+        assert_eq!(host_parser("127.0.0.1"), Ok(Host::Ip("127.0.0.1".parse().unwrap())));
+        assert_eq!(host_parser("::1"), Ok(Host::Ip("::1".parse().unwrap())));
+        assert_eq!(host_parser("[::1]"), Ok(Host::Ip("::1".parse().unwrap())));
+        assert_eq!(host_parser("localhost"), Ok(Host::Name("localhost".into())));
+        assert!(host_parser("127.0.0.1:7").unwrap_err().to_string().contains("without a port"));
+        assert!(host_parser("").unwrap_err().to_string().contains("empty"));
+        assert!(host_parser("1.2.3.999").unwrap_err().to_string().contains("IPv4"));
+        assert!(host_parser("bad host").unwrap_err().to_string().contains("host name"));
+        assert!(host_parser("*").is_err());
+        assert!(host_parser("[::1").is_err());
     }
 
     #[test]

@@ -205,7 +205,48 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
 }
 
 #[derive(Args, Debug)]
-pub struct PingArgs {}
+pub struct PingArgs {
+    /// Hosts to ping (IP addresses or names); several are pinged at once, one summary each
+    #[arg(value_name = "HOST", required = true, num_args = 1.., value_parser = addr::host_parser)]
+    pub hosts: Vec<addr::Host>,
+    /// Stop after COUNT probes per host (with -w: after COUNT replies)
+    #[arg(short = 'c', long, value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Time between probes: 1, 0.2, 200ms (under 2ms needs root, as in iputils 20221126)
+    #[arg(short = 'i', long, value_name = "INTERVAL", value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+    /// How long to wait for replies after the last probe when none came [default: 10s]
+    #[arg(short = 'W', long = "timeout", value_name = "TIMEOUT", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Stop after DEADLINE, however many probes were sent or answered
+    #[arg(short = 'w', long, value_name = "DEADLINE", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
+    /// Payload bytes per probe (the first 8 carry the send time when they fit)
+    #[arg(short = 's', long, value_name = "SIZE", default_value_t = 56,
+          value_parser = clap::value_parser!(u16).range(0..=65507))]
+    pub size: u16,
+    /// IP time to live / IPv6 hop limit of probes
+    #[arg(short = 't', long, value_name = "TTL", value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub ttl: Option<u32>,
+    /// Source address, or interface name (SO_BINDTODEVICE)
+    #[arg(short = 'I', long, value_name = "ADDR|IFACE")]
+    pub interface: Option<String>,
+    /// Flood: a probe as soon as the last one is answered, or every 10 ms (root only)
+    #[arg(short = 'f', long)]
+    pub flood: bool,
+    /// Resolve names to IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Resolve names to IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Use a raw ICMP socket only (needs CAP_NET_RAW)
+    #[arg(long, conflicts_with = "dgram")]
+    pub raw: bool,
+    /// Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)
+    #[arg(long)]
+    pub dgram: bool,
+}
 
 #[derive(Args, Debug)]
 pub struct StatesArgs {
@@ -319,6 +360,12 @@ fn one_line(err: &clap::Error) -> String {
             _ => String::new(),
         };
         return format!("{flag} {source}").trim().to_string();
+    }
+    // clap puts the missing argument's name on a second line; keep it on the one line.
+    if err.kind() == ErrorKind::MissingRequiredArgument
+        && let Some(ContextValue::Strings(args)) = err.get(ContextKind::InvalidArg)
+    {
+        return format!("missing required argument {} (try 'sockkit --help')", args.join(", "));
     }
     let rendered = err.render().to_string();
     let first = rendered.lines().next().unwrap_or("bad arguments");

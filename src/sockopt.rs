@@ -250,6 +250,147 @@ fn name_timeout(e: io::Error) -> io::Error {
     }
 }
 
+/// Which kind of ICMP socket `icmp_socket` opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IcmpKind {
+    /// SOCK_RAW: we see every ICMP packet of the host (IPv4 with its IP header) and filter by id.
+    Raw,
+    /// SOCK_DGRAM "ping socket": the kernel sets the id, fills the checksum and only hands us
+    /// replies to our id; ICMP errors come through the error queue (IP_RECVERR).
+    Dgram,
+}
+
+/// What `ping` asks of its ICMP sockets.
+#[derive(Clone, Debug, Default)]
+pub struct IcmpOpts {
+    pub ttl: Option<u32>,
+    /// Source address to bind.
+    pub source: Option<std::net::IpAddr>,
+    /// Interface to bind to (SO_BINDTODEVICE).
+    pub device: Option<String>,
+    /// Only this kind (`--raw` / `--dgram`); otherwise raw when allowed, else datagram.
+    pub only: Option<IcmpKind>,
+}
+
+/// Opens a non-blocking ICMP (`v6` false) or ICMPv6 socket: raw when the process may, else an
+/// unprivileged datagram one, else an exit-3 error saying what to change.
+pub fn icmp_socket(v6: bool, opts: &IcmpOpts) -> anyhow::Result<(Socket, IcmpKind)> {
+    let (domain, protocol) =
+        if v6 { (Domain::IPV6, Protocol::ICMPV6) } else { (Domain::IPV4, Protocol::ICMPV4) };
+    let open = |ty: Type| Socket::new(domain, ty.nonblocking().cloexec(), Some(protocol));
+    let raw_err = match opts.only {
+        Some(IcmpKind::Dgram) => None,
+        _ => match open(Type::RAW) {
+            Ok(sock) => return setup_icmp(sock, IcmpKind::Raw, v6, opts),
+            // EPERM: no CAP_NET_RAW (the usual case for a user); EACCES: an LSM said no. Both
+            // mean "try the unprivileged ping socket" as iputils' create_socket does.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) => Some(e),
+            // EAFNOSUPPORT: no IPv6 in this kernel or namespace; nothing else would work either.
+            Err(e) => return Err(anyhow::Error::from(e).context(format!("socket(raw, {protocol:?})"))),
+        },
+    };
+    if opts.only == Some(IcmpKind::Raw) {
+        let e = raw_err.map_or_else(|| anyhow::anyhow!("raw socket refused"), anyhow::Error::from);
+        return Err(crate::exit::system(format!(
+            "--raw: cannot open a raw ICMP socket ({e}); it needs CAP_NET_RAW (run as root, or \
+             setcap cap_net_raw+ep on the binary)"
+        )));
+    }
+    match open(Type::DGRAM) {
+        Ok(sock) => setup_icmp(sock, IcmpKind::Dgram, v6, opts),
+        // EACCES: our group is outside net.ipv4.ping_group_range (which also governs ICMPv6).
+        // EPROTONOSUPPORT/ESOCKTNOSUPPORT: a kernel without ping sockets (before 3.0, or built
+        // without them). Either way raw was refused too, so say what would make one work.
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::EACCES | libc::EPERM | libc::EPROTONOSUPPORT | libc::ESOCKTNOSUPPORT)
+            ) =>
+        {
+            let range = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range")
+                .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_else(|_| "?".to_string());
+            // SAFETY: getegid has no preconditions.
+            let gid = unsafe { libc::getegid() };
+            Err(crate::exit::system(format!(
+                "cannot open an ICMP socket: a raw one needs CAP_NET_RAW (run as root, or setcap \
+                 cap_net_raw+ep on the binary), an unprivileged one needs group {gid} inside \
+                 net.ipv4.ping_group_range (now '{range}'; e.g. sysctl -w \
+                 net.ipv4.ping_group_range='0 2147483647') ({e})"
+            )))
+        }
+        Err(e) => Err(anyhow::Error::from(e).context(format!("socket(dgram, {protocol:?})"))),
+    }
+}
+
+fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow::Result<(Socket, IcmpKind)> {
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&sock);
+    let on: libc::c_int = 1;
+    match (v6, kind) {
+        (false, IcmpKind::Raw) => {
+            // A raw socket gets every ICMP packet the host receives; let the kernel drop all
+            // but echo replies and the errors that can quote a probe (ICMP_FILTER: set bit =
+            // blocked type).
+            let pass = [0u32, 3, 4, 5, 11, 12].iter().fold(0u32, |m, t| m | (1 << t));
+            setsockopt(fd, libc::SOL_RAW, 1 /* ICMP_FILTER */, &!pass).context("setsockopt ICMP_FILTER")?;
+        }
+        (false, IcmpKind::Dgram) => {
+            // Ping sockets hand ICMP errors only to the error queue, and the TTL only as a cmsg.
+            setsockopt(fd, libc::SOL_IP, libc::IP_RECVERR, &on).context("setsockopt IP_RECVERR")?;
+            setsockopt(fd, libc::SOL_IP, libc::IP_RECVTTL, &on).context("setsockopt IP_RECVTTL")?;
+        }
+        (true, kind) => {
+            if kind == IcmpKind::Raw {
+                // ICMP6_FILTER: a set bit lets the type through; keep echo replies (129) and
+                // errors (1-4), drop neighbour discovery and our own looped-back requests.
+                let mut filter = [0u32; 8];
+                for t in [1u32, 2, 3, 4, 129] {
+                    filter[(t >> 5) as usize] |= 1 << (t & 31);
+                }
+                let blocked = filter.map(|w| !w);
+                setsockopt(fd, libc::IPPROTO_ICMPV6, 1 /* ICMP6_FILTER */, &blocked)
+                    .context("setsockopt ICMP6_FILTER")?;
+            } else {
+                setsockopt(fd, libc::SOL_IPV6, libc::IPV6_RECVERR, &on).context("setsockopt IPV6_RECVERR")?;
+            }
+            // No IPv6 header reaches us on either kind: the hop limit comes as a cmsg.
+            setsockopt(fd, libc::SOL_IPV6, libc::IPV6_RECVHOPLIMIT, &on)
+                .context("setsockopt IPV6_RECVHOPLIMIT")?;
+        }
+    }
+    // The kernel's receive time of each reply, so an rtt leaves out our own wake-up.
+    setsockopt(fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &on).context("setsockopt SO_TIMESTAMPNS")?;
+    // Many hosts or a flood put many replies in flight at once; a small buffer would drop them.
+    let _ = sock.set_recv_buffer_size(1 << 20);
+    if let Some(ttl) = opts.ttl {
+        if v6 { sock.set_unicast_hops_v6(ttl)? } else { sock.set_ttl_v4(ttl)? }
+    }
+    if let Some(device) = &opts.device {
+        sock.bind_device(Some(device.as_bytes())).with_context(|| format!("-I {device}: SO_BINDTODEVICE"))?;
+    }
+    if let Some(source) = opts.source
+        && source.is_ipv6() == v6
+    {
+        let addr = SockAddr::from(std::net::SocketAddr::new(source, 0));
+        sock.bind(&addr).with_context(|| format!("bind {source}"))?;
+    }
+    Ok((sock, kind))
+}
+
+fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, value: &T) -> io::Result<()> {
+    // SAFETY: `value` is a live T and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (value as *const T).cast(),
+            std::mem::size_of::<T>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
 /// An address as users write it: `127.0.0.1:7`, `[::1]:7`, `/path`, `@name`.
 pub fn show(addr: &SockAddr) -> String {
     if let Some(sa) = addr.as_socket() {

@@ -3,6 +3,7 @@
 pub mod echo;
 pub mod generate;
 pub mod http;
+pub mod ping;
 pub mod states;
 
 use crate::cli::{Command, EchoCommand, HttpCommand};
@@ -17,7 +18,7 @@ pub fn run(command: Command, out: &mut Printer) -> anyhow::Result<Exit> {
         Command::Udp(_) => Err(exit::usage("'udp' is not built yet")),
         Command::Uds(_) => Err(exit::usage("'uds' is not built yet")),
         Command::Http(HttpCommand::Get(args)) => http::get(args, out),
-        Command::Ping(_) => Err(exit::usage("'ping' is not built yet")),
+        Command::Ping(args) => ping::run(args, out),
         Command::States(args) => states::run(args, out),
     }
 }

@@ -148,3 +148,6 @@ pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+pub mod icmp_responder;
+pub mod netns;

@@ -1,0 +1,646 @@
+//! `sockkit ping` over real ICMP: loopback, and hosts in network namespaces this test creates
+//! (client -- router -- target, joined by veth), impaired with nftables and the project's own
+//! ICMP responder. Root-only tests end in `_as_root`.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::icmp_responder::{CORRUPT_OFFSET, Impairment, Responder};
+use common::netns::{Netns, veth};
+use common::{have_root, sockkit};
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("sockkit")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// Runs `sockkit ping ARGS` inside `ns`.
+fn ping_in(ns: &Netns, args: &[&str]) -> Output {
+    ns.command(&bin()).env("NO_COLOR", "1").arg("ping").args(args).output().expect("run sockkit")
+}
+
+/// One host's statistics, read from the summary the way ping parsers read it.
+#[derive(Debug, Default)]
+struct Stats {
+    transmitted: u64,
+    received: u64,
+    duplicates: u64,
+    corrupted: u64,
+    errors: u64,
+    loss: f64,
+    /// min, avg, max, mdev in ms.
+    rtt: Option<[f64; 4]>,
+}
+
+fn summaries(stdout: &str) -> HashMap<String, Stats> {
+    let mut found = HashMap::new();
+    let mut lines = stdout.lines();
+    while let Some(line) = lines.next() {
+        let Some(host) = line.strip_prefix("--- ").and_then(|l| l.strip_suffix(" ping statistics ---"))
+        else {
+            continue;
+        };
+        let mut stats = Stats::default();
+        let counts = lines.next().expect("counts line");
+        for part in counts.split(", ") {
+            let number = |suffix: &str| part.strip_suffix(suffix).map(|n| n.trim_start_matches('+'));
+            if let Some(n) = number(" packets transmitted") {
+                stats.transmitted = n.parse().unwrap();
+            } else if let Some(n) = number(" received") {
+                stats.received = n.parse().unwrap();
+            } else if let Some(n) = number(" duplicates") {
+                stats.duplicates = n.parse().unwrap();
+            } else if let Some(n) = number(" corrupted") {
+                stats.corrupted = n.parse().unwrap();
+            } else if let Some(n) = number(" errors") {
+                stats.errors = n.parse().unwrap();
+            } else if let Some(n) = number("% packet loss") {
+                stats.loss = n.parse().unwrap();
+            }
+        }
+        if let Some(rtt) = lines.clone().next().and_then(|l| l.strip_prefix("rtt min/avg/max/mdev = ")) {
+            let values: Vec<f64> =
+                // As the usual regex: four numbers, then " ms" (", pipe N" or ", ipg/ewma" may follow).
+                rtt.split(" ms").next().unwrap().split('/').map(|v| v.parse().expect("rtt number")).collect();
+            stats.rtt = Some([values[0], values[1], values[2], values[3]]);
+        }
+        found.insert(host.to_string(), stats);
+    }
+    found
+}
+
+/// A line with every number (and dotted address) replaced by `N`: what a parser's regex sees.
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars.peek().is_some_and(|n| n.is_ascii_digit() || *n == '.') {
+                chars.next();
+            }
+            out.push('N');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The reply lines (icmp_seq=N) of one run.
+fn reply_lines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.contains(" bytes from ")).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loopback
+
+#[test]
+fn ping_answers_from_loopback_over_ipv4_and_ipv6_as_root() {
+    if !have_root("ping_answers_from_loopback_over_ipv4_and_ipv6_as_root") {
+        return;
+    }
+    for host in ["127.0.0.1", "::1"] {
+        let out = sockkit().args(["ping", "-c", "3", "-i", "0.05", host]).assert().success();
+        let stdout = text(&out.get_output().stdout);
+        assert_eq!(reply_lines(&stdout).len(), 3, "{stdout}");
+        for (i, line) in reply_lines(&stdout).iter().enumerate() {
+            assert!(
+                line.starts_with(&format!("64 bytes from {host}: icmp_seq={} ttl=64 time=", i + 1)),
+                "{line}"
+            );
+        }
+        let stats = &summaries(&stdout)[host];
+        assert_eq!((stats.transmitted, stats.received, stats.loss), (3, 3, 0.0), "{stdout}");
+        let [min, avg, max, _] = stats.rtt.expect("rtt line");
+        assert!(min <= avg && avg <= max, "{stdout}");
+    }
+}
+
+#[test]
+fn source_address_interface_names_and_deadlines_work_as_root() {
+    if !have_root("source_address_interface_names_and_deadlines_work_as_root") {
+        return;
+    }
+    for source in ["127.0.0.1", "lo"] {
+        let out = sockkit().args(["ping", "-c", "1", "-I", source, "127.0.0.1"]).assert().success();
+        assert_eq!(reply_lines(&text(&out.get_output().stdout)).len(), 1);
+    }
+    let out = sockkit().args(["ping", "-c", "1", "-I", "::1", "127.0.0.1"]).assert().code(2);
+    assert!(text(&out.get_output().stderr).contains("-I ::1 is IPv6, the hosts are not"));
+    let out = sockkit().args(["ping", "-c", "1", "-I", "no-such-if0", "127.0.0.1"]).assert().code(3);
+    assert!(text(&out.get_output().stderr).contains("-I no-such-if0: SO_BINDTODEVICE"));
+    // A name is shown as iputils shows it.
+    let out = sockkit().args(["ping", "-4", "-c", "1", "localhost"]).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(stdout.starts_with("PING localhost (127.0.0.1) 56(84) bytes of data.\n"), "{stdout}");
+    assert!(
+        reply_lines(&stdout)[0].starts_with("64 bytes from localhost (127.0.0.1): icmp_seq=1 "),
+        "{stdout}"
+    );
+    // -w alone pings until the deadline; with -c it stops at COUNT replies.
+    let out = sockkit().args(["ping", "-w", "0.35", "-i", "0.1", "127.0.0.1"]).assert().success();
+    let stats = &summaries(&text(&out.get_output().stdout))["127.0.0.1"];
+    assert!((3..=5).contains(&stats.transmitted), "{stats:?}");
+    let out = sockkit().args(["ping", "-w", "5", "-c", "2", "-i", "0.05", "127.0.0.1"]).assert().success();
+    let stats = &summaries(&text(&out.get_output().stdout))["127.0.0.1"];
+    assert_eq!((stats.transmitted, stats.received), (2, 2));
+}
+
+#[test]
+fn output_has_the_line_shapes_of_iputils_ping_as_root() {
+    if !have_root("output_has_the_line_shapes_of_iputils_ping_as_root") {
+        return;
+    }
+    for args in [&["127.0.0.1", "-c", "3"][..], &["::1", "-c", "3"], &["127.0.0.1", "-c", "2", "-s", "8"]] {
+        let mut full = args.to_vec();
+        full.extend(["-i", "0.2"]);
+        let ours = sockkit().arg("ping").args(&full).assert().success();
+        let ours = text(&ours.get_output().stdout);
+        let theirs = Command::new("ping").args(&full).output().expect("iputils ping is installed");
+        assert!(theirs.status.success(), "iputils ping failed: {}", text(&theirs.stderr));
+        let theirs = text(&theirs.stdout);
+        let shapes = |out: &str| -> Vec<String> {
+            // iputils adds ", pipe N" when replies overlap; a blank tail when there is no rtt.
+            out.lines().map(|l| shape(l.split(", pipe").next().unwrap_or(l))).collect::<Vec<_>>()
+        };
+        let (mut a, mut b) = (shapes(&ours), shapes(&theirs));
+        while a.last().is_some_and(String::is_empty) {
+            a.pop();
+        }
+        while b.last().is_some_and(String::is_empty) {
+            b.pop();
+        }
+        assert_eq!(a, b, "sockkit:\n{ours}\niputils:\n{theirs}");
+        // The fields parsers pull out with the usual regexes.
+        let header = ours.lines().next().unwrap();
+        assert!(header.starts_with(&format!("PING {}", args[0])), "{header}");
+        let stats = &summaries(&ours)[args[0]];
+        assert_eq!(stats.received, args[2].parse::<u64>().unwrap());
+    }
+}
+
+#[test]
+fn bad_hosts_and_flags_exit_2_with_one_line() {
+    for (args, needle) in [
+        (vec!["ping", "127.0.0.1:7"], "invalid address '127.0.0.1:7': expected a host without a port"),
+        (vec!["ping", "1.2.3.999"], "invalid address '1.2.3.999': not a valid IPv4 address"),
+        (vec!["ping", "-c", "0", "127.0.0.1"], "-c"),
+        (vec!["ping", "-s", "70000", "127.0.0.1"], "-s"),
+        (vec!["ping", "-t", "0", "127.0.0.1"], "-t"),
+        (vec!["ping", "-i", "soon", "127.0.0.1"], "'soon': expected a duration"),
+        (vec!["ping", "-4", "::1"], "host ::1 is not IPv4 (-4)"),
+        (vec!["ping", "-I", "no/such", "127.0.0.1"], "-I 'no/such'"),
+        (vec!["ping"], "HOST"),
+    ] {
+        let out = sockkit().args(&args).assert().code(2);
+        let stderr = text(&out.get_output().stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn json_gives_one_object_per_reply_and_a_summary_per_host_as_root() {
+    if !have_root("json_gives_one_object_per_reply_and_a_summary_per_host_as_root") {
+        return;
+    }
+    let out =
+        sockkit().args(["--json", "ping", "-c", "2", "-i", "0.05", "127.0.0.1", "::1"]).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    let events: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect(l)).collect();
+    let of = |kind: &str| events.iter().filter(|e| e["event"] == kind).collect::<Vec<_>>();
+    assert_eq!(of("start").len(), 2, "{stdout}");
+    assert_eq!(of("reply").len(), 4, "{stdout}");
+    assert_eq!(of("summary").len(), 2, "{stdout}");
+    for reply in of("reply") {
+        assert!(reply["rtt_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{reply}");
+        assert_eq!(reply["ttl"], 64);
+        assert_eq!(reply["dup"], false);
+    }
+    for summary in of("summary") {
+        assert_eq!((summary["transmitted"].as_u64(), summary["received"].as_u64()), (Some(2), Some(2)));
+        assert_eq!(summary["loss_percent"], 0.0);
+    }
+}
+
+#[test]
+fn sigint_prints_the_summary_so_far_as_root() {
+    if !have_root("sigint_prints_the_summary_so_far_as_root") {
+        return;
+    }
+    let mut child = common::sockkit_std()
+        .args(["ping", "-i", "0.05", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut replies = 0;
+    while replies < 3 {
+        let line = lines.next().expect("a line before EOF").expect("read");
+        replies += usize::from(line.contains("icmp_seq="));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    let stats = &summaries(&rest.join("\n"))["127.0.0.1"];
+    assert!(stats.received >= 3 && stats.transmitted >= stats.received, "{rest:?}");
+}
+
+#[test]
+fn flood_sends_as_fast_as_replies_come_and_loses_nothing_on_loopback_as_root() {
+    if !have_root("flood_sends_as_fast_as_replies_come_and_loses_nothing_on_loopback_as_root") {
+        return;
+    }
+    let out = sockkit().args(["ping", "-f", "-c", "500", "127.0.0.1"]).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    let stats = &summaries(&stdout)["127.0.0.1"];
+    assert_eq!((stats.transmitted, stats.received), (500, 500), "{stdout}");
+    // Dots for probes, backspaces for replies, as iputils draws a flood.
+    assert!(stdout.starts_with("PING 127.0.0.1") && stdout.contains('.') && stdout.contains('\x08'));
+    assert!(reply_lines(&stdout).is_empty());
+    // iputils' flood summary tail: mean gap between probes and the smoothed rtt.
+    assert!(stdout.lines().any(|l| l.starts_with("rtt min/avg/max/mdev = ") && l.contains(" ms, ipg/ewma ")));
+}
+
+#[test]
+fn a_concurrent_second_ping_sees_no_cross_talk_as_root() {
+    if !have_root("a_concurrent_second_ping_sees_no_cross_talk_as_root") {
+        return;
+    }
+    let args = ["ping", "-c", "40", "-i", "0.01", "127.0.0.1"];
+    let first = common::sockkit_std().args(args).stdout(Stdio::piped()).spawn().expect("spawn");
+    let second = common::sockkit_std().args(args).stdout(Stdio::piped()).spawn().expect("spawn");
+    // iputils too, on the same raw traffic.
+    let third = Command::new("ping").args(&args[1..]).stdout(Stdio::null()).spawn().expect("spawn ping");
+    for child in [first, second] {
+        let out = child.wait_with_output().expect("wait");
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        let stats = &summaries(&stdout)["127.0.0.1"];
+        assert_eq!((stats.transmitted, stats.received, stats.duplicates), (40, 40, 0), "{stdout}");
+        assert!(!stdout.contains("DUP"), "{stdout}");
+        let seqs: Vec<&str> =
+            reply_lines(&stdout).iter().map(|l| l.split("icmp_seq=").nth(1).unwrap()).collect();
+        assert_eq!(seqs.len(), 40, "{stdout}");
+    }
+    let mut third = third;
+    let _ = third.wait();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Namespaces: client (10.77.1.2, fd77:1::2) -- router (.1.1/.2.1) -- target (10.77.2.2, fd77:2::2)
+
+struct Lab {
+    client: Netns,
+    router: Netns,
+    target: Netns,
+}
+
+const TARGET_V4: &str = "10.77.2.2";
+const TARGET_V6: &str = "fd77:2::2";
+const ROUTER_V4: &str = "10.77.1.1";
+const ROUTER_V6: &str = "fd77:1::1";
+
+impl Lab {
+    fn new(tag: &str) -> Lab {
+        let pid = std::process::id();
+        let name = |role: &str| format!("skping-{tag}-{role}-{pid}");
+        let lab = Lab {
+            client: Netns::new(&name("c")),
+            router: Netns::new(&name("r")),
+            target: Netns::new(&name("t")),
+        };
+        veth(&lab.client, "c0", &lab.router, "r0");
+        veth(&lab.router, "r1", &lab.target, "t0");
+        for (ns, dev, v4, v6) in [
+            (&lab.client, "c0", "10.77.1.2/24", "fd77:1::2/64"),
+            (&lab.router, "r0", "10.77.1.1/24", "fd77:1::1/64"),
+            (&lab.router, "r1", "10.77.2.1/24", "fd77:2::1/64"),
+            (&lab.target, "t0", "10.77.2.2/24", "fd77:2::2/64"),
+        ] {
+            ns.ip(&["addr", "add", v4, "dev", dev]);
+            ns.ip(&["-6", "addr", "add", v6, "dev", dev, "nodad"]);
+        }
+        lab.client.ip(&["route", "add", "default", "via", ROUTER_V4]);
+        lab.client.ip(&["-6", "route", "add", "default", "via", ROUTER_V6]);
+        lab.target.ip(&["route", "add", "default", "via", "10.77.2.1"]);
+        lab.target.ip(&["-6", "route", "add", "default", "via", "fd77:2::1"]);
+        lab.router.sysctl("net.ipv4.ip_forward", "1");
+        lab.router.sysctl("net.ipv6.conf.all.forwarding", "1");
+        // Every probe gets its ICMP error, so counts can be asserted exactly.
+        lab.router.sysctl("net.ipv4.icmp_ratelimit", "0");
+        lab.router.sysctl("net.ipv6.icmp.ratelimit", "0");
+        // ... and none goes through the host-wide ICMP budget (icmp_msgs_per_sec), which
+        // other tests on this machine share: only masked types are counted against it.
+        lab.router.sysctl("net.ipv4.icmp_ratemask", "0");
+        lab.router.sysctl("net.ipv6.icmp.ratemask", "127");
+        // 10.77.9.0/24 and fd77:9::/64 lie "behind" the target, and the router refuses to
+        // forward to them with host unreachable / no route. (An `unreachable` route would do
+        // it too, but its errors are rate-limited per source by net.ipv4.route.error_cost,
+        // which is not per namespace.)
+        lab.router.ip(&["route", "add", "10.77.9.0/24", "via", "10.77.2.2"]);
+        lab.router.ip(&["-6", "route", "add", "fd77:9::/64", "via", "fd77:2::2"]);
+        let table = "skping-unreach";
+        lab.router.run(&["nft", "add", "table", "inet", table]);
+        lab.router.run(&[
+            "nft",
+            "add",
+            "chain",
+            "inet",
+            table,
+            "forward",
+            "{ type filter hook forward priority 0; }",
+        ]);
+        lab.router.run(&[
+            "nft",
+            "add",
+            "rule",
+            "inet",
+            table,
+            "forward",
+            "ip",
+            "daddr",
+            "10.77.9.0/24",
+            "reject",
+            "with",
+            "icmp",
+            "type",
+            "host-unreachable",
+        ]);
+        lab.router.run(&[
+            "nft",
+            "add",
+            "rule",
+            "inet",
+            table,
+            "forward",
+            "ip6",
+            "daddr",
+            "fd77:9::/64",
+            "reject",
+            "with",
+            "icmpv6",
+            "type",
+            "no-route",
+        ]);
+        lab
+    }
+
+    /// Turns the target's kernel echo replies off and answers with the test responder.
+    fn responder(&self, impairment: Impairment) -> Responder {
+        self.target.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
+        self.target.sysctl("net.ipv6.icmp.echo_ignore_all", "1");
+        Responder::start(&self.target, impairment)
+    }
+}
+
+#[test]
+fn hosts_behind_a_router_answer_with_ttl_63_as_root() {
+    if !have_root("hosts_behind_a_router_answer_with_ttl_63_as_root") {
+        return;
+    }
+    let lab = Lab::new("route");
+    let out = ping_in(&lab.client, &["-c", "2", "-i", "0.05", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(reply_lines(&stdout).len(), 4, "{stdout}");
+    assert!(reply_lines(&stdout).iter().all(|l| l.contains(" ttl=63 ")), "{stdout}");
+    // Several hosts: every reply line names its host first.
+    assert!(reply_lines(&stdout).iter().all(|l| l.starts_with(TARGET_V4) || l.starts_with(TARGET_V6)));
+}
+
+#[test]
+fn nftables_loss_is_reported_within_bounds_as_root() {
+    if !have_root("nftables_loss_is_reported_within_bounds_as_root") {
+        return;
+    }
+    let lab = Lab::new("loss");
+    let table = "skping-loss";
+    lab.target.run(&["nft", "add", "table", "inet", table]);
+    lab.target.run(&[
+        "nft",
+        "add",
+        "chain",
+        "inet",
+        table,
+        "input",
+        "{ type filter hook input priority 0; }",
+    ]);
+    for proto in ["icmp", "icmpv6"] {
+        lab.target.run(&[
+            "nft",
+            "add",
+            "rule",
+            "inet",
+            table,
+            "input",
+            proto,
+            "type",
+            "echo-request",
+            "numgen",
+            "random",
+            "mod",
+            "100",
+            "<",
+            "30",
+            "drop",
+        ]);
+    }
+    let out = ping_in(&lab.client, &["-q", "-c", "300", "-i", "0.005", "-W", "1", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(reply_lines(&stdout).is_empty(), "-q prints no reply lines: {stdout}");
+    let all = summaries(&stdout);
+    for host in [TARGET_V4, TARGET_V6] {
+        let stats = &all[host];
+        assert_eq!(stats.transmitted, 300, "{stdout}");
+        // 30% told; a binomial of 300 stays within 15..45% far beyond 5 sigma.
+        assert!((15.0..=45.0).contains(&stats.loss), "{host}: {stdout}");
+        let expected = (300 - stats.received) as f64 * 100.0 / 300.0;
+        assert!((stats.loss - expected).abs() < 0.001, "{stdout}");
+        assert_eq!(stats.duplicates, 0);
+    }
+}
+
+#[test]
+fn responder_delay_duplicates_corruption_and_foreign_ids_are_reported_as_root() {
+    if !have_root("responder_delay_duplicates_corruption_and_foreign_ids_are_reported_as_root") {
+        return;
+    }
+    let lab = Lab::new("imp");
+    let responder = lab.responder(Impairment {
+        delay: Duration::from_millis(40),
+        duplicate: vec![1, 3],
+        corrupt: vec![2],
+        foreign_id_first: true,
+        ..Impairment::default()
+    });
+    let out = ping_in(&lab.client, &["-c", "4", "-i", "0.1", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(responder.requests(), 8, "{stdout}");
+    let all = summaries(&stdout);
+    for host in [TARGET_V4, TARGET_V6] {
+        let stats = &all[host];
+        // Foreign-id replies are never counted; duplicates are, separately.
+        assert_eq!((stats.transmitted, stats.received, stats.duplicates), (4, 4, 2), "{stdout}");
+        let [min, _, _, _] = stats.rtt.unwrap();
+        assert!(min >= 40.0, "rtt below the responder's delay: {stdout}");
+        let dups: Vec<_> = reply_lines(&stdout)
+            .into_iter()
+            .filter(|l| l.starts_with(&format!("{host}: ")) && l.ends_with("(DUP!)"))
+            .collect();
+        assert_eq!(dups.len(), 2, "{stdout}");
+        assert!(dups.iter().all(|l| l.contains("icmp_seq=1 ") || l.contains("icmp_seq=3 ")), "{stdout}");
+    }
+    let wrong = format!(
+        "wrong data byte #{CORRUPT_OFFSET} should be 0x{CORRUPT_OFFSET:x} but was 0x{:x}",
+        CORRUPT_OFFSET ^ 0xff
+    );
+    assert_eq!(stdout.matches(&wrong).count(), 2, "{stdout}");
+}
+
+#[test]
+fn a_bad_checksum_is_counted_as_corrupted_not_received_as_root() {
+    if !have_root("a_bad_checksum_is_counted_as_corrupted_not_received_as_root") {
+        return;
+    }
+    let lab = Lab::new("csum");
+    let _responder = lab.responder(Impairment { bad_checksum: vec![2], ..Impairment::default() });
+    let out = ping_in(&lab.client, &["-c", "3", "-i", "0.05", "-W", "1", TARGET_V4]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let stats = &summaries(&stdout)[TARGET_V4];
+    assert_eq!((stats.transmitted, stats.received, stats.corrupted), (3, 2, 1), "{stdout}");
+    assert!(stdout.contains("icmp_seq=2 ttl=63") && stdout.contains("(BAD CHECKSUM!)"), "{stdout}");
+}
+
+#[test]
+fn late_replies_count_until_ping_stops_waiting_as_iputils_does_as_root() {
+    if !have_root("late_replies_count_until_ping_stops_waiting_as_iputils_does_as_root") {
+        return;
+    }
+    let lab = Lab::new("late");
+    let late = HashMap::from([(1, Duration::from_millis(450))]);
+    let responder = lab.responder(Impairment { late, ..Impairment::default() });
+    // Probes at 0, 0.3, 0.6 s; after the last, iputils waits max(2 * max rtt, interval) =
+    // 0.3 s when something was answered, so seq 1's reply at 0.45 s still counts.
+    let out = ping_in(&lab.client, &["-c", "3", "-i", "0.3", "-W", "0.2", TARGET_V4]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let seqs: Vec<&str> = reply_lines(&stdout)
+        .iter()
+        .map(|l| l.split("icmp_seq=").nth(1).unwrap().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(seqs, ["2", "1", "3"], "{stdout}");
+    let stats = &summaries(&stdout)[TARGET_V4];
+    assert_eq!(stats.received, 3);
+    assert!(stats.rtt.unwrap()[2] >= 450.0, "{stdout}");
+
+    // Nothing answered within -W after the last probe: ping gives up, exit 1.
+    drop(responder);
+    let _all_late = lab.responder(Impairment { delay: Duration::from_secs(2), ..Impairment::default() });
+    let out = ping_in(&lab.client, &["-c", "1", "-W", "0.3", TARGET_V6]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stats = &summaries(&text(&out.stdout))[TARGET_V6];
+    assert_eq!((stats.transmitted, stats.received, stats.loss), (1, 0, 100.0));
+}
+
+#[test]
+fn unreachable_destinations_and_ttl_expiry_name_the_router_on_both_socket_kinds_as_root() {
+    if !have_root("unreachable_destinations_and_ttl_expiry_name_the_router_on_both_socket_kinds_as_root") {
+        return;
+    }
+    let lab = Lab::new("unr");
+    // Root's group may open ping sockets in this namespace, so --dgram reads the error queue.
+    lab.client.sysctl("net.ipv4.ping_group_range", "0 0");
+    for kind in ["--raw", "--dgram"] {
+        let out = ping_in(&lab.client, &[kind, "-c", "2", "-i", "0.05", "10.77.9.9", "fd77:9::9"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {stdout}{}", text(&out.stderr));
+        for seq in [1, 2] {
+            let v4 = format!("10.77.9.9: From {ROUTER_V4} icmp_seq={seq} Destination Host Unreachable");
+            let v6 = format!("fd77:9::9: From {ROUTER_V6} icmp_seq={seq} Destination unreachable: No route");
+            assert!(stdout.contains(&v4) && stdout.contains(&v6), "{kind}: {stdout}");
+        }
+        let all = summaries(&stdout);
+        for host in ["10.77.9.9", "fd77:9::9"] {
+            assert_eq!((all[host].transmitted, all[host].received, all[host].errors), (2, 0, 2), "{stdout}");
+        }
+
+        let out = ping_in(&lab.client, &[kind, "-c", "1", "-t", "1", TARGET_V4, TARGET_V6]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {stdout}");
+        assert!(stdout.contains(&format!("From {ROUTER_V4} icmp_seq=1 Time to live exceeded")), "{stdout}");
+        assert!(
+            stdout.contains(&format!("From {ROUTER_V6} icmp_seq=1 Time exceeded: Hop limit")),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn the_unprivileged_path_needs_ping_group_range_and_says_so_as_root() {
+    if !have_root("the_unprivileged_path_needs_ping_group_range_and_says_so_as_root") {
+        return;
+    }
+    // ping_group_range is per namespace: set it in one of our own, never on the host.
+    let lab = Lab::new("dgram");
+    let as_nobody = |args: &[&str]| -> Output {
+        Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &lab.client.name,
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+            ])
+            .arg(bin())
+            .args(["-v", "ping"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("setpriv")
+    };
+    lab.client.sysctl("net.ipv4.ping_group_range", "65534 65534");
+    let out = as_nobody(&["-c", "2", "-i", "0.2", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("ipv4 icmp socket: datagram") && stdout.contains("ipv6 icmp socket: datagram"));
+    // The TTL comes from IP_RECVTTL / IPV6_RECVHOPLIMIT on this path.
+    assert_eq!(reply_lines(&stdout).iter().filter(|l| l.contains(" ttl=63 ")).count(), 4, "{stdout}");
+    // Users may not go below 2 ms (iputils 20221126 says the same; older ones said 200 ms),
+    // nor flood.
+    for args in [&["-c", "1", "-i", "0.001", TARGET_V4][..], &["-c", "1", "-f", TARGET_V4]] {
+        let out = as_nobody(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("minimal interval allowed for user is 2ms"), "{args:?}");
+    }
+    let out = as_nobody(&["-c", "3", "-i", "0.01", TARGET_V4]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    lab.client.sysctl("net.ipv4.ping_group_range", "1 0");
+    let out = as_nobody(&["-c", "1", TARGET_V4]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("CAP_NET_RAW") && stderr.contains("net.ipv4.ping_group_range (now '1 0'"),
+        "{stderr}"
+    );
+    // As root, raw still works there.
+    let out = ping_in(&lab.client, &["-v", "-c", "1", TARGET_V4]);
+    assert!(out.status.success() && text(&out.stdout).contains("ipv4 icmp socket: raw"));
+}
