@@ -221,7 +221,7 @@ pub struct UdsServeArgs {
     pub unlink: bool,
     #[command(flatten)]
     pub server: ServerArgs,
-    /// Largest datagram received whole with --dgram; a longer one is reported as truncated
+    /// Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed
     #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
     pub buffer: Option<usize>,
     #[command(flatten)]

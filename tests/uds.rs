@@ -93,6 +93,26 @@ fn datagrams_are_echoed_on_a_path_and_an_abstract_name() {
 }
 
 #[test]
+fn seqpacket_messages_larger_than_one_read_come_back_whole_or_are_reported() {
+    let addr = abstract_name("bigseq");
+    let _server = Server::spawn(&["uds", "serve", "--seqpacket", &addr]);
+    let out = sockkit()
+        .args(["uds", "client", "--seqpacket", &addr, "--size", "150000", "--count", "2", "-i", "0"])
+        .assert()
+        .success();
+    assert!(stdout_of(&out).contains("150000 bytes from"), "{}", stdout_of(&out));
+    assert!(stdout_of(&out).contains("2 received, 0% loss"), "{}", stdout_of(&out));
+    let small = abstract_name("smallseq");
+    let mut server = Server::spawn(&["uds", "serve", "--seqpacket", &small, "--buffer", "1000"]);
+    sockkit()
+        .args(["uds", "client", "--seqpacket", &small, "--size", "2000", "--timeout", "0.3"])
+        .assert()
+        .code(1);
+    let line = server.wait_for("truncated:", WITHIN);
+    assert!(line.contains("of 2000 bytes") && line.contains("1000-byte buffer"), "{line}");
+}
+
+#[test]
 fn a_unix_datagram_beyond_the_server_buffer_is_reported_truncated() {
     let addr = abstract_name("trunc");
     let mut server = Server::spawn(&["uds", "serve", "--dgram", &addr, "--buffer", "100"]);
@@ -136,6 +156,11 @@ fn connection_load_runs_over_stream_and_seqpacket_but_not_datagrams() {
         let out = sockkit().args(&args).assert().success();
         assert!(stdout_of(&out).contains("8 completed, 0 failed"), "{}", stdout_of(&out));
     }
+    let out = sockkit()
+        .args(["uds", "client", "--seqpacket", "@x", "--connections", "2", "--size", "65537"])
+        .assert()
+        .code(2);
+    assert!(stderr_of(&out).contains("at most 65536 bytes"), "{}", stderr_of(&out));
     let out = sockkit().args(["uds", "client", "--dgram", "@x", "--connections", "2"]).assert().code(2);
     assert!(stderr_of(&out).contains("--connections"), "{}", stderr_of(&out));
 }

@@ -1,7 +1,8 @@
 //! `sockkit uds serve|client`: echo over Unix sockets, files or Linux abstract names. Stream
 //! sockets run echo's server and client; `--dgram` runs udp's datagram loops; `--seqpacket`
-//! (a connection that keeps message boundaries) runs echo's server, which writes back each
-//! message as it was read, and udp's numbered-message client.
+//! (a connection that keeps message boundaries) runs udp's message server, which echoes each
+//! message whole and reports one longer than its buffer, and udp's numbered-message client
+//! (or echo's load generator with --connections).
 
 use std::fs;
 use std::io;
@@ -22,6 +23,8 @@ use crate::sockopt;
 /// A Unix datagram can be as large as the send buffer (about 208 KiB by default, more with
 /// --sndbuf), so the default receive buffer is larger than any the defaults allow.
 const UDS_BUFFER: usize = 1 << 20;
+/// The largest message echo's load generator reads whole.
+const SEQPACKET_LOAD_MAX: usize = 64 * 1024;
 
 pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     let ty = socket_type(args.kind);
@@ -43,11 +46,16 @@ pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     // From here the file is ours: remove it however the server ends.
     let _socket_file = path.as_deref().map(SocketFile::claim).transpose()?;
     let local = sockopt::local_name(&sock);
-    if ty == Type::DGRAM {
-        let dgram = DgramServeArgs { buffer: args.buffer, exit_after: args.server.exit_after };
-        udp::serve_datagrams(sock, &local, &dgram, UDS_BUFFER, out)
-    } else {
-        echo::serve_listener(Listener::from_socket(sock), &local, &args.server, out)
+    match ty {
+        Type::DGRAM => {
+            let dgram = DgramServeArgs { buffer: args.buffer, exit_after: args.server.exit_after };
+            udp::serve_datagrams(sock, &local, &dgram, UDS_BUFFER, out)
+        }
+        Type::SEQPACKET => {
+            let buffer = args.buffer.unwrap_or(UDS_BUFFER);
+            udp::serve_messages(Listener::from_socket(sock), &local, &args.server, buffer, out)
+        }
+        _ => echo::serve_listener(Listener::from_socket(sock), &local, &args.server, out),
     }
 }
 
@@ -57,6 +65,13 @@ pub fn client(args: UdsClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     }
     let ty = socket_type(args.kind);
     let connection_load = args.load.connections.is_some();
+    if ty == Type::SEQPACKET && connection_load && args.load.size.is_some_and(|n| n > SEQPACKET_LOAD_MAX) {
+        // echo's load generator reads 64 KiB at a time; on seqpacket a read is a whole message,
+        // so a longer echo would be cut short.
+        return Err(exit::usage(format!(
+            "--size with --seqpacket --connections is at most {SEQPACKET_LOAD_MAX} bytes (one read)"
+        )));
+    }
     if ty == Type::STREAM || (ty == Type::SEQPACKET && connection_load) {
         let target = echo::ClientTarget { addr: &args.addr, ty, sock: &args.sock, trace: args.dgram.trace };
         return echo::run_client(&target, args.message.as_deref(), &args.load, out);
