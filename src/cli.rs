@@ -175,7 +175,8 @@ pub struct UdpClientArgs {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Datagrams")]
 pub struct DgramClientArgs {
-    /// Time between datagrams, like ping -i (0 sends them back to back)
+    /// Time between datagrams, like ping -i; 0 sends each as soon as the last is answered
+    /// (or 10ms passed), like ping -f
     #[arg(short = 'i', long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub interval: Duration,
     /// Largest reply received whole; a longer one is reported as truncated

@@ -25,7 +25,7 @@ use crate::cli::{DgramClientArgs, DgramServeArgs, ServerArgs, UdpClientArgs, Udp
 use crate::cmd::echo::signal_name;
 use crate::event_loop::{EventLoop, Listener, Slab, Stream, Syscall, errno_name};
 use crate::exit::{self, Exit};
-use crate::output::{self, Listening, Paint, Printer, Record};
+use crate::output::{self, Level, Listening, Paint, Printer, Record};
 use crate::sockopt::{self, SockOpts};
 
 /// Larger than the largest UDP payload (65,527 bytes over IPv6), so UDP never truncates
@@ -37,6 +37,8 @@ pub const UDP_MAX_V4: usize = 65_507;
 pub const UDP_MAX_V6: usize = 65_527;
 /// How long the client waits for the last reply when `--timeout` is not given.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(2);
+/// With `-i 0` the next datagram goes as soon as the last is answered, or after this long.
+const FLOOD_WAIT: Duration = Duration::from_millis(10);
 
 pub fn serve(args: UdpServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     let sock = sockopt::listen(&args.addr, Type::DGRAM, &args.sock)?;
@@ -150,7 +152,8 @@ pub fn serve_datagrams(
 
     let started = Instant::now();
     let mut buf = vec![0u8; args.buffer.unwrap_or(default_buffer)];
-    let mut peers: HashSet<Vec<u8>> = HashSet::new();
+    let mut peers: HashSet<SockAddr> = HashSet::new();
+    let mut last_peer: Option<SockAddr> = None;
     let mut summary = DgramServerSummary {
         datagrams_in: 0,
         datagrams_out: 0,
@@ -182,14 +185,16 @@ pub fn serve_datagrams(
                     continue;
                 }
             };
-            let peer = sockopt::show(&from);
             summary.datagrams_in += 1;
             summary.bytes_in += len as u64;
-            if peers.len() < PEERS_REMEMBERED {
-                peers.insert(from.as_storage_bytes());
+            // Most datagrams come from the peer before: skip the hashing then.
+            if last_peer.as_ref() != Some(&from) && peers.len() < PEERS_REMEMBERED {
+                peers.insert(from.clone());
+                last_peer = Some(from.clone());
             }
             if len > buf.len() {
                 summary.truncated += 1;
+                let peer = sockopt::show(&from);
                 out.normal(&TruncatedIn { peer: &peer, bytes: len, buffer_bytes: buf.len() })?;
                 continue;
             }
@@ -203,13 +208,16 @@ pub fn serve_datagrams(
                     summary.send_errors += 1;
                     if !warned_send {
                         warned_send = true;
+                        let peer = sockopt::show(&from);
                         let hint = if from.is_unnamed() { " (the client's socket has no name)" } else { "" };
                         out.warn(format!("sendto {peer}: {e}{hint}; counting further failures"));
                     }
                     false
                 }
             };
-            out.detail(&DatagramIn { peer: &peer, bytes: len, echoed })?;
+            if out.shows(Level::Detail) {
+                out.detail(&DatagramIn { peer: &sockopt::show(&from), bytes: len, echoed })?;
+            }
             if args.exit_after.is_some_and(|n| summary.datagrams_in >= n) {
                 break 'serve "--exit-after";
             }
@@ -237,18 +245,6 @@ fn send_to(sock: &Socket, data: &[u8], to: &SockAddr) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
-    }
-}
-
-trait StorageBytes {
-    fn as_storage_bytes(&self) -> Vec<u8>;
-}
-
-impl StorageBytes for SockAddr {
-    /// The address as bytes, for counting distinct peers.
-    fn as_storage_bytes(&self) -> Vec<u8> {
-        // SAFETY: `as_ptr` points at `len` initialised bytes of the address.
-        unsafe { std::slice::from_raw_parts(self.as_ptr().cast::<u8>(), self.len() as usize) }.to_vec()
     }
 }
 
@@ -729,6 +725,7 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
     let mut next_send_at = Instant::now();
     let mut last_sent_at = Instant::now();
     let mut send_blocked = false;
+    let mut readable = true;
     let mut ready = Vec::new();
     let started = Instant::now();
     let trace = |out: &mut Printer, call: &'static str, len: usize, result: &io::Result<usize>| {
@@ -753,8 +750,10 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
                 Ok(_) => {
                     last_sent_at = Instant::now();
                     probes.push(Probe::Awaited { sent_at: last_sent_at });
-                    // Like ping: the next one is due an interval after this one went out.
-                    next_send_at = last_sent_at + plan.args.interval;
+                    // Like ping: the next one is due an interval after this one went out. With
+                    // -i 0, like ping -f: when this one is answered, or FLOOD_WAIT at most.
+                    next_send_at = last_sent_at
+                        + if plan.args.interval.is_zero() { FLOOD_WAIT } else { plan.args.interval };
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => send_blocked = true,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -770,13 +769,17 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
             }
         }
 
-        // Read every reply that is waiting (edge-triggered: until WouldBlock).
-        loop {
+        // Read every reply that is waiting (edge-triggered: until WouldBlock). Only after a
+        // wake-up: a reply that comes later raises a new edge, so a send needs no recv after it.
+        while readable {
             let result = recv(&sock, &mut buf);
             trace(out, "recv", buf.len(), &result)?;
             let len = match result {
                 Ok(len) => len,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    readable = false;
+                    break;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
                     summary.unreachable += 1;
@@ -816,6 +819,9 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
             };
             let rtt = now_since(sent_at);
             let mut out_of_order = false;
+            if plan.args.interval.is_zero() && seq == probes.len() as u64 {
+                next_send_at = Instant::now();
+            }
             if dup {
                 summary.duplicates += 1;
             } else {
@@ -862,6 +868,7 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
         };
         if deadline > now {
             lp.wait(Some(deadline), &mut ready).context("epoll_wait")?;
+            readable |= ready.contains(&CLIENT);
             if send_blocked && ready.is_empty() && Instant::now() >= deadline {
                 return Err(exit::system(format!(
                     "send to {peer}: the socket stayed full for {} (timeout)",
