@@ -12,6 +12,7 @@ server_pid=
 server_pids=()
 cleanup() {
   for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,7 +77,7 @@ measure_all() {
     for name in "$@"; do
       r=$("$name")
       r=${r%.*}
-      [ "$r" -gt "${best[$name]}" ] && best[$name]=$r
+      if [ "$r" -gt "${best[$name]}" ]; then best[$name]=$r; fi
     done
   done
 }

@@ -3,9 +3,11 @@
  *   echo_peer server udp HOST PORT          blocking recvfrom/sendto loop
  *   echo_peer server unix-dgram PATH        (same, on a Unix datagram socket)
  *   echo_peer server unix-stream PATH       accept one client at a time, read/write to EOF
+ *   echo_peer server unix-seqpacket PATH    (same, one message per read)
  *   echo_peer client udp HOST PORT SIZE ROUNDS
  *   echo_peer client unix-dgram PATH SIZE ROUNDS
  *   echo_peer client unix-stream PATH SIZE ROUNDS
+ *   echo_peer client unix-seqpacket PATH SIZE ROUNDS
  *
  * A server prints "listening on ADDR" once ready. The client does ROUNDS strict ping-pong
  * round trips of SIZE bytes and prints "ROUNDS round trips in SECONDS s: N round trips/s".
@@ -52,8 +54,9 @@ static _Noreturn void serve(const char *kind, char **argv) {
     } else {
         struct sockaddr_un sun;
         socklen_t len = unix_addr(&sun, argv[0]);
-        int stream = !strcmp(kind, "unix-stream");
-        if ((fd = socket(AF_UNIX, stream ? SOCK_STREAM : SOCK_DGRAM, 0)) < 0) die("socket");
+        int stream = !strcmp(kind, "unix-stream") || !strcmp(kind, "unix-seqpacket");
+        int type = !strcmp(kind, "unix-stream") ? SOCK_STREAM : stream ? SOCK_SEQPACKET : SOCK_DGRAM;
+        if ((fd = socket(AF_UNIX, type, 0)) < 0) die("socket");
         if (bind(fd, (struct sockaddr *)&sun, len)) die("bind");
         if (stream && listen(fd, 16)) die("listen");
         printf("listening on %s\n", argv[0]);
@@ -94,8 +97,10 @@ static int client(const char *kind, char **argv, int argc) {
         struct sockaddr_un sun;
         socklen_t len = unix_addr(&sun, argv[0]);
         stream = !strcmp(kind, "unix-stream");
-        if ((fd = socket(AF_UNIX, stream ? SOCK_STREAM : SOCK_DGRAM, 0)) < 0) die("socket");
-        if (!stream) {
+        int seqpacket = !strcmp(kind, "unix-seqpacket");
+        int type = stream ? SOCK_STREAM : seqpacket ? SOCK_SEQPACKET : SOCK_DGRAM;
+        if ((fd = socket(AF_UNIX, type, 0)) < 0) die("socket");
+        if (type == SOCK_DGRAM) {
             sa_family_t family = AF_UNIX; /* autobind, so the server can answer */
             if (bind(fd, (struct sockaddr *)&family, sizeof family)) die("autobind");
         }
