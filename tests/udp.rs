@@ -368,3 +368,34 @@ fn nftables_dropping_30_percent_shows_as_about_30_percent_loss_as_root() {
     let received = summary["received"].as_u64().unwrap();
     assert!(line.contains(&format!(" {received} datagrams in ")), "{line} vs {summary}");
 }
+
+#[test]
+fn the_server_stops_after_exit_after_datagrams_with_a_summary() {
+    let mut server = Server::spawn(&["udp", "serve", "127.0.0.1:0", "--exit-after", "3"]);
+    sockkit().args(["udp", "client", &server.addr, "-c", "3", "-i", "0"]).assert().success();
+    let summary = server.wait_for("summary:", WITHIN);
+    assert!(summary.contains("3 datagrams in") && summary.contains("stopped by --exit-after"), "{summary}");
+    assert_eq!(server.wait_exit(WITHIN), 0);
+}
+
+#[test]
+fn sigint_stops_the_client_with_its_summary_like_ping() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::spawn(&["udp", "serve", "127.0.0.1:0"]);
+    let mut client = common::sockkit_std()
+        .args(["udp", "client", &server.addr, "-c", "1000", "-i", "0.05"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn client");
+    let mut lines = BufReader::new(client.stdout.take().unwrap()).lines();
+    let second = lines.by_ref().map_while(Result::ok).find(|l| l.contains("seq=2 "));
+    assert!(second.is_some(), "no reply to seq 2");
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(client.id() as i32, libc::SIGINT) };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = client.wait().unwrap();
+    let summary = rest.iter().find(|l| l.contains("datagrams transmitted")).expect("summary after SIGINT");
+    let sent: u64 = summary.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((2..1000).contains(&sent), "{summary}");
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+}

@@ -37,6 +37,9 @@ pub const UDP_MAX_V4: usize = 65_507;
 pub const UDP_MAX_V6: usize = 65_527;
 /// How long the client waits for the last reply when `--timeout` is not given.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(2);
+/// Sends refused in a row before the client gives up (each report clears the error, so more
+/// than one in a row means the peer refuses everything).
+const MAX_REFUSED_SENDS: u32 = 3;
 /// With `-i 0` the next datagram goes as soon as the last is answered, or after this long.
 const FLOOD_WAIT: Duration = Duration::from_millis(10);
 
@@ -726,6 +729,7 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
     let mut last_sent_at = Instant::now();
     let mut send_blocked = false;
     let mut readable = true;
+    let mut refused_sends = 0;
     let mut ready = Vec::new();
     let started = Instant::now();
     let trace = |out: &mut Printer, call: &'static str, len: usize, result: &io::Result<usize>| {
@@ -748,6 +752,7 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
             trace(out, "send", datagram.len(), &result)?;
             match result {
                 Ok(_) => {
+                    refused_sends = 0;
                     last_sent_at = Instant::now();
                     probes.push(Probe::Awaited { sent_at: last_sent_at });
                     // Like ping: the next one is due an interval after this one went out. With
@@ -757,10 +762,15 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => send_blocked = true,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
-                    // The error belongs to an earlier datagram; this one was not sent: retry.
+                Err(e)
+                    if e.raw_os_error() == Some(libc::ECONNREFUSED) && refused_sends < MAX_REFUSED_SENDS =>
+                {
+                    // The error belongs to an earlier datagram and is cleared by this report;
+                    // this one was not sent, so it is tried again.
+                    refused_sends += 1;
                     summary.unreachable += 1;
                     out.normal(&Unreachable { peer: &peer, after_seq: seq - 1, reason: refused_reason })?;
+                    continue;
                 }
                 Err(e) => {
                     return Err(anyhow::Error::from(e)
