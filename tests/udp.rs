@@ -399,3 +399,26 @@ fn sigint_stops_the_client_with_its_summary_like_ping() {
     assert!((2..1000).contains(&sent), "{summary}");
     assert_eq!(status.code(), Some(0), "{rest:?}");
 }
+
+#[test]
+fn several_clients_at_once_each_get_every_reply_and_the_server_counts_them_apart() {
+    let mut server = Server::spawn(&["udp", "serve", "127.0.0.1:0"]);
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            common::sockkit_std()
+                .args(["udp", "client", &server.addr, "-c", "50", "-i", "0.001", "--size", "300"])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn client")
+        })
+        .collect();
+    for client in clients {
+        let out = client.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.contains("50 datagrams transmitted, 50 received, 0% loss"), "{stdout}");
+    }
+    server.signal(libc::SIGTERM);
+    let summary = server.wait_for("summary:", WITHIN);
+    assert!(summary.contains("200 datagrams in (58.6 KiB) from 4 peers, 200 echoed"), "{summary}");
+}

@@ -154,7 +154,8 @@ pub fn serve_datagrams(
     out.result(&Listening { addr: local.to_string() })?;
 
     let started = Instant::now();
-    let mut buf = vec![0u8; args.buffer.unwrap_or(default_buffer)];
+    let buffer = args.buffer.unwrap_or(default_buffer);
+    let mut batch = Batch::new(buffer, (BATCH_BYTES / buffer).clamp(1, BATCH_MAX));
     let mut peers: HashSet<SockAddr> = HashSet::new();
     let mut last_peer: Option<SockAddr> = None;
     let mut summary = DgramServerSummary {
@@ -177,52 +178,61 @@ pub fn serve_datagrams(
             break signal_name(lp.stop_signal());
         }
         again = false;
-        for _ in 0..DATAGRAMS_PER_TURN {
-            let (len, from) = match recv_from(&sock, &mut buf) {
+        for _ in 0..DATAGRAMS_PER_TURN / batch.capacity() {
+            let got = match batch.recv(&sock) {
+                Ok(0) => continue 'serve,
                 Ok(got) => got,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue 'serve,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     // A pending socket error is reported once and then cleared: keep serving.
-                    out.warn(format!("recvfrom on {local}: {e}"));
+                    out.warn(format!("recvmmsg on {local}: {e}"));
                     continue;
                 }
             };
-            summary.datagrams_in += 1;
-            summary.bytes_in += len as u64;
-            // Most datagrams come from the peer before: skip the hashing then.
-            if last_peer.as_ref() != Some(&from) && peers.len() < PEERS_REMEMBERED {
-                peers.insert(from.clone());
-                last_peer = Some(from.clone());
-            }
-            if len > buf.len() {
-                summary.truncated += 1;
-                let peer = sockopt::show(&from);
-                out.normal(&TruncatedIn { peer: &peer, bytes: len, buffer_bytes: buf.len() })?;
-                continue;
-            }
-            let echoed = match send_to(&sock, &buf[..len], &from) {
-                Ok(()) => {
-                    summary.datagrams_out += 1;
-                    summary.bytes_out += len as u64;
-                    true
+            for i in 0..got {
+                let (data, len, from) = batch.datagram(i);
+                summary.datagrams_in += 1;
+                summary.bytes_in += len as u64;
+                // Most datagrams come from the peer before: skip the hashing then.
+                if last_peer.as_ref() != Some(&from) && peers.len() < PEERS_REMEMBERED {
+                    peers.insert(from.clone());
+                    last_peer = Some(from.clone());
                 }
-                Err(e) => {
-                    summary.send_errors += 1;
-                    if !warned_send {
-                        warned_send = true;
-                        let peer = sockopt::show(&from);
-                        let hint = if from.is_unnamed() { " (the client's socket has no name)" } else { "" };
-                        out.warn(format!("sendto {peer}: {e}{hint}; counting further failures"));
+                if len > data.len() {
+                    summary.truncated += 1;
+                    let peer = sockopt::show(&from);
+                    out.normal(&TruncatedIn { peer: &peer, bytes: len, buffer_bytes: data.len() })?;
+                    continue;
+                }
+                let echoed = match send_to(&sock, data, &from) {
+                    Ok(()) => {
+                        summary.datagrams_out += 1;
+                        summary.bytes_out += len as u64;
+                        true
                     }
-                    false
+                    Err(e) => {
+                        summary.send_errors += 1;
+                        if !warned_send {
+                            warned_send = true;
+                            let peer = sockopt::show(&from);
+                            let hint =
+                                if from.is_unnamed() { " (the client's socket has no name)" } else { "" };
+                            out.warn(format!("sendto {peer}: {e}{hint}; counting further failures"));
+                        }
+                        false
+                    }
+                };
+                if out.shows(Level::Detail) {
+                    out.detail(&DatagramIn { peer: &sockopt::show(&from), bytes: len, echoed })?;
                 }
-            };
-            if out.shows(Level::Detail) {
-                out.detail(&DatagramIn { peer: &sockopt::show(&from), bytes: len, echoed })?;
+                if args.exit_after.is_some_and(|n| summary.datagrams_in >= n) {
+                    break 'serve "--exit-after";
+                }
             }
-            if args.exit_after.is_some_and(|n| summary.datagrams_in >= n) {
-                break 'serve "--exit-after";
+            if got < batch.capacity() {
+                // recvmmsg stopped short: the queue was empty, and a new datagram raises a new
+                // edge, so no recv that would only say EAGAIN is needed.
+                continue 'serve;
             }
         }
         again = true;
@@ -233,12 +243,89 @@ pub fn serve_datagrams(
     Ok(Exit::Success)
 }
 
-/// Receives one datagram; the length is its real length (MSG_TRUNC), which is more than
-/// `buf.len()` when the datagram did not fit.
-fn recv_from(sock: &Socket, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
-    // SAFETY: u8 and MaybeUninit<u8> have the same layout, and recvfrom only writes bytes.
-    let uninit = unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
-    sock.recv_from_with_flags(uninit, libc::MSG_TRUNC)
+/// Memory for one batch of datagrams, and the most datagrams one recvmmsg takes.
+const BATCH_BYTES: usize = 4 << 20;
+const BATCH_MAX: usize = 16;
+
+/// Datagrams received by one recvmmsg(2): one syscall for a burst, and when it returns fewer
+/// than it had room for, the queue is known to be empty without a recv that says EAGAIN.
+struct Batch {
+    size: usize,
+    bufs: Vec<u8>,
+    names: Vec<libc::sockaddr_storage>,
+    iovs: Vec<libc::iovec>,
+    headers: Vec<libc::mmsghdr>,
+}
+
+impl Batch {
+    fn new(size: usize, count: usize) -> Batch {
+        // SAFETY: all-zero is a valid sockaddr_storage and mmsghdr (null pointers, zero lengths).
+        let (names, headers) = unsafe { (vec![std::mem::zeroed(); count], vec![std::mem::zeroed(); count]) };
+        let iovs = vec![libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; count];
+        Batch { size, bufs: vec![0u8; size * count], names, iovs, headers }
+    }
+
+    fn capacity(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// Receives up to `capacity` datagrams without blocking; 0 when none is waiting.
+    fn recv(&mut self, sock: &Socket) -> io::Result<usize> {
+        for i in 0..self.capacity() {
+            self.iovs[i] =
+                libc::iovec { iov_base: self.bufs[i * self.size..].as_mut_ptr().cast(), iov_len: self.size };
+            let header = &mut self.headers[i].msg_hdr;
+            header.msg_name = (&mut self.names[i] as *mut libc::sockaddr_storage).cast();
+            header.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            header.msg_iov = &mut self.iovs[i];
+            header.msg_iovlen = 1;
+            header.msg_control = std::ptr::null_mut();
+            header.msg_controllen = 0;
+            header.msg_flags = 0;
+        }
+        // SAFETY: every header points at live buffers, names and iovecs owned by `self`, sized
+        // as declared; the kernel writes at most that much.
+        let n = unsafe {
+            libc::recvmmsg(
+                sock.as_raw_fd(),
+                self.headers.as_mut_ptr(),
+                self.capacity() as libc::c_uint,
+                libc::MSG_TRUNC,
+                std::ptr::null_mut(),
+            )
+        };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        match io::Error::last_os_error() {
+            e if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
+            e => Err(e),
+        }
+    }
+
+    /// Datagram `i` of the last `recv`: the bytes kept, its real length (longer than the bytes
+    /// kept when it was truncated), and its sender.
+    fn datagram(&self, i: usize) -> (&[u8], usize, SockAddr) {
+        let header = &self.headers[i];
+        let len = header.msg_len as usize;
+        let kept = &self.bufs[i * self.size..i * self.size + len.min(self.size)];
+        let name_len = header.msg_hdr.msg_namelen;
+        // SAFETY: the kernel wrote `name_len` bytes of address into names[i], which holds any
+        // address; try_init hands us storage of the same size to copy them into.
+        let ((), from) = unsafe {
+            SockAddr::try_init(|storage, len| {
+                std::ptr::copy_nonoverlapping(
+                    (&self.names[i] as *const libc::sockaddr_storage).cast::<u8>(),
+                    storage.cast::<u8>(),
+                    name_len as usize,
+                );
+                *len = name_len;
+                Ok(())
+            })
+        }
+        .expect("copying an address cannot fail");
+        (kept, len, from)
+    }
 }
 
 fn send_to(sock: &Socket, data: &[u8], to: &SockAddr) -> io::Result<()> {
