@@ -4,6 +4,7 @@
 //! is applied at the right moment (SO_REUSEADDR before bind, TTL before connect, ...).
 
 use std::io;
+use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -257,6 +258,26 @@ pub fn unix_socket_alive(path: &std::path::Path, ty: Type) -> io::Result<bool> {
         Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// SO_PASSCRED: every datagram arrives with its sender's pid/uid/gid (SCM_CREDENTIALS), the
+/// datagram counterpart of SO_PEERCRED.
+pub fn pass_credentials(sock: &Socket) -> io::Result<()> {
+    let on: libc::c_int = 1;
+    // SAFETY: `on` is a valid c_int for the duration of the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PASSCRED,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// The process at the other end of a connected Unix socket, as the kernel saw it at connect().

@@ -48,15 +48,27 @@ fn stream_echo_works_on_a_path_and_an_abstract_name() {
 }
 
 #[test]
-fn the_server_names_each_peer_pid_uid_and_gid() {
+fn the_server_names_each_peer_pid_uid_and_gid_for_every_socket_type() {
     let dir = temp_dir();
     let path = socket_path(&dir);
-    let mut server = Server::spawn(&["uds", "serve", &path]);
-    let client = sockkit_std().args(["uds", "client", &path, "who am i"]).output_pid();
     // SAFETY: getuid/getgid have no preconditions.
     let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
-    let line = server.wait_for(&format!("(pid {client} "), WITHIN);
-    assert!(line.contains(&format!("(pid {client} uid {uid} gid {gid})")), "{line}");
+    for kind in [None, Some("--seqpacket"), Some("--dgram")] {
+        let mut args = vec!["uds", "serve", &path];
+        args.extend(kind);
+        let mut server = Server::spawn(&args);
+        let mut client_args = vec!["uds", "client", &path, "who am i"];
+        client_args.extend(kind);
+        let client = sockkit_std().args(&client_args).output_pid();
+        let line = server.wait_for(&format!("(pid {client} "), WITHIN);
+        assert!(line.contains(&format!("(pid {client} uid {uid} gid {gid})")), "{kind:?}: {line}");
+        server.signal(libc::SIGTERM);
+        assert_eq!(server.wait_exit(WITHIN), 0);
+    }
+    let mut server = Server::spawn(&["--json", "uds", "serve", &path]);
+    let client = sockkit_std().args(["uds", "client", &path, "json"]).output_pid();
+    let line = server.wait_for("\"event\":\"connected\"", WITHIN);
+    assert!(line.contains(&format!("\"pid\":{client},\"uid\":{uid},\"gid\":{gid}")), "{line}");
 }
 
 trait OutputPid {

@@ -84,6 +84,29 @@ impl Record for DatagramIn<'_> {
     }
 }
 
+/// A Unix datagram sender seen for the first time, with the credentials the kernel attached.
+#[derive(Serialize)]
+struct NewPeer<'a> {
+    peer: &'a str,
+    #[serde(flatten)]
+    cred: sockopt::PeerCred,
+}
+
+impl Record for NewPeer<'_> {
+    const EVENT: &'static str = "peer";
+    fn human(&self, out: &mut String, paint: Paint) {
+        let c = self.cred;
+        out.push_str(&format!(
+            "{} {} first datagram (pid {} uid {} gid {})",
+            paint.good("+"),
+            self.peer,
+            c.pid,
+            c.uid,
+            c.gid
+        ));
+    }
+}
+
 #[derive(Serialize)]
 struct TruncatedIn<'a> {
     peer: &'a str,
@@ -195,7 +218,11 @@ pub fn serve_datagrams(
                 summary.bytes_in += len as u64;
                 // Most datagrams come from the peer before: skip the hashing then.
                 if last_peer.as_ref() != Some(&from) && peers.len() < PEERS_REMEMBERED {
-                    peers.insert(from.clone());
+                    if peers.insert(from.clone())
+                        && let Some(cred) = batch.credentials(i)
+                    {
+                        out.normal(&NewPeer { peer: &sockopt::show(&from), cred })?;
+                    }
                     last_peer = Some(from.clone());
                 }
                 if len > data.len() {
@@ -246,12 +273,16 @@ pub fn serve_datagrams(
 /// Memory for one batch of datagrams, and the most datagrams one recvmmsg takes.
 const BATCH_BYTES: usize = 4 << 20;
 const BATCH_MAX: usize = 16;
+/// 64 bytes, 8-aligned: a cmsghdr (16) and a struct ucred (12), padded.
+const CONTROL_WORDS: usize = 8;
 
 /// Datagrams received by one recvmmsg(2): one syscall for a burst, and when it returns fewer
 /// than it had room for, the queue is known to be empty without a recv that says EAGAIN.
 struct Batch {
     size: usize,
     bufs: Vec<u8>,
+    /// Room per datagram for one SCM_CREDENTIALS message (Unix sockets with SO_PASSCRED).
+    controls: Vec<[u64; CONTROL_WORDS]>,
     names: Vec<libc::sockaddr_storage>,
     iovs: Vec<libc::iovec>,
     headers: Vec<libc::mmsghdr>,
@@ -262,7 +293,14 @@ impl Batch {
         // SAFETY: all-zero is a valid sockaddr_storage and mmsghdr (null pointers, zero lengths).
         let (names, headers) = unsafe { (vec![std::mem::zeroed(); count], vec![std::mem::zeroed(); count]) };
         let iovs = vec![libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; count];
-        Batch { size, bufs: vec![0u8; size * count], names, iovs, headers }
+        Batch {
+            size,
+            bufs: vec![0u8; size * count],
+            controls: vec![[0; CONTROL_WORDS]; count],
+            names,
+            iovs,
+            headers,
+        }
     }
 
     fn capacity(&self) -> usize {
@@ -279,8 +317,8 @@ impl Batch {
             header.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
             header.msg_iov = &mut self.iovs[i];
             header.msg_iovlen = 1;
-            header.msg_control = std::ptr::null_mut();
-            header.msg_controllen = 0;
+            header.msg_control = self.controls[i].as_mut_ptr().cast();
+            header.msg_controllen = std::mem::size_of::<[u64; CONTROL_WORDS]>();
             header.msg_flags = 0;
         }
         // SAFETY: every header points at live buffers, names and iovecs owned by `self`, sized
@@ -301,6 +339,24 @@ impl Batch {
             e if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
             e => Err(e),
         }
+    }
+
+    /// The sender's credentials that came with datagram `i` (SCM_CREDENTIALS), if any.
+    fn credentials(&self, i: usize) -> Option<sockopt::PeerCred> {
+        let header = &self.headers[i].msg_hdr;
+        // SAFETY: the header and its control buffer were filled by the kernel in `recv`; the
+        // CMSG macros stay within msg_controllen.
+        unsafe {
+            let mut cmsg = libc::CMSG_FIRSTHDR(header);
+            while !cmsg.is_null() {
+                if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_CREDENTIALS {
+                    let cred = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast::<libc::ucred>());
+                    return Some(sockopt::PeerCred { pid: cred.pid, uid: cred.uid, gid: cred.gid });
+                }
+                cmsg = libc::CMSG_NXTHDR(header, cmsg);
+            }
+        }
+        None
     }
 
     /// Datagram `i` of the last `recv`: the bytes kept, its real length (longer than the bytes

@@ -48,6 +48,9 @@ pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     let local = sockopt::local_name(&sock);
     match ty {
         Type::DGRAM => {
+            // Datagrams have no connection for SO_PEERCRED; the kernel attaches the sender's
+            // credentials to each one instead.
+            sockopt::pass_credentials(&sock).context("setsockopt SO_PASSCRED")?;
             let dgram = DgramServeArgs { buffer: args.buffer, exit_after: args.server.exit_after };
             udp::serve_datagrams(sock, &local, &dgram, UDS_BUFFER, out)
         }
