@@ -325,3 +325,17 @@ fn unix_listening(path: &str) -> bool {
         cols.len() > 7 && cols[3] == "00010000" && cols[7] == path
     })
 }
+
+#[test]
+fn a_seqpacket_client_that_sends_nothing_is_closed_after_idle_timeout() {
+    let dir = temp_dir();
+    let path = socket_path(&dir);
+    let mut server = Server::spawn(&["uds", "serve", "--seqpacket", &path, "--idle-timeout", "0.2"]);
+    let sock = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::SEQPACKET, None).unwrap();
+    sock.connect(&socket2::SockAddr::unix(&path).unwrap()).unwrap();
+    server.wait_for("connected", WITHIN);
+    let line = server.wait_for("idle timeout", WITHIN);
+    assert!(line.contains("0 messages"), "{line}");
+    let mut buf = [std::mem::MaybeUninit::new(0u8); 16];
+    assert_eq!(sock.recv(&mut buf).unwrap(), 0, "the server closed the connection");
+}

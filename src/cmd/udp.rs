@@ -404,6 +404,7 @@ struct MessageClient {
     /// Echoes the socket would not take yet, in order; nothing more is read until they go.
     owed: VecDeque<Vec<u8>>,
     since: Instant,
+    last_active: Instant,
     messages: u64,
     bytes: u64,
 }
@@ -486,9 +487,26 @@ pub fn serve_messages(
     let mut again: Vec<Token> = Vec::new();
     let mut clients_done = 0u64;
     let mut accepting = true;
+    let mut idle_check_at: Option<Instant> = None;
     summary.stopped_by = loop {
-        let deadline = if again.is_empty() { None } else { Some(Instant::now()) };
+        let deadline = if again.is_empty() { idle_check_at } else { Some(Instant::now()) };
         lp.wait(deadline, &mut ready).context("epoll_wait")?;
+        if let (Some(idle), Some(at)) = (args.idle_timeout, idle_check_at)
+            && at <= Instant::now()
+        {
+            let now = Instant::now();
+            idle_check_at = None;
+            for token in clients.tokens() {
+                let Some(client) = clients.get_mut(token) else { continue };
+                let due = client.last_active + idle;
+                if due <= now {
+                    depart(&mut clients, token, "idle timeout", out)?;
+                    clients_done += 1;
+                } else {
+                    idle_check_at = Some(idle_check_at.map_or(due, |at| at.min(due)));
+                }
+            }
+        }
         if lp.stop_signal().is_some() {
             break signal_name(lp.stop_signal());
         }
@@ -528,10 +546,14 @@ pub fn serve_messages(
                         peer,
                         owed: VecDeque::new(),
                         since: Instant::now(),
+                        last_active: Instant::now(),
                         messages: 0,
                         bytes: 0,
                     });
                     again.push(token);
+                    if let Some(idle) = args.idle_timeout {
+                        idle_check_at.get_or_insert(Instant::now() + idle);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -581,6 +603,7 @@ fn serve_client_messages(
         };
         client.messages += 1;
         client.bytes += len as u64;
+        client.last_active = Instant::now();
         summary.datagrams_in += 1;
         summary.bytes_in += len as u64;
         if len > buf.len() {
