@@ -343,6 +343,18 @@ mod tests {
     }
 
     #[test]
+    fn uds_addresses_are_paths_unless_they_say_otherwise() {
+        assert_eq!(unix_addr("sock"), Ok(Endpoint::Unix("sock".into())));
+        assert_eq!(unix_addr("./a:b"), Ok(Endpoint::Unix("./a:b".into())));
+        assert_eq!(unix_addr("@name"), Ok(Endpoint::Abstract(b"name".to_vec())));
+        let long = "x".repeat(120);
+        assert_eq!(unix_addr(&long).unwrap_err().input, long, "the error names what was typed");
+        assert_eq!(parse_mode("0600"), Ok(0o600));
+        assert_eq!(parse_mode("660"), Ok(0o660));
+        assert!(parse_mode("0800").is_err() && parse_mode("").is_err() && parse_mode("1777").is_err());
+    }
+
+    #[test]
     fn bad_values_become_one_line_naming_the_input() {
         let err = Cli::try_parse_from(["sockkit", "echo", "client", "x:y"]).unwrap_err();
         assert_eq!(one_line(&err), "invalid address 'x:y': port must be a number 0-65535");
