@@ -117,17 +117,52 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "serve" -d 'Echo each datagram back to its sender'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Send numbered datagrams and match their echoes'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest datagram received whole; a longer one is reported as truncated and not echoed' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after echoing N datagrams' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for even more)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s c -l count -d 'Datagrams to send' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s s -l size -d 'Bytes per datagram, sequence header included (IPv4 allows 65507, IPv6 65527)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s i -l interval -d 'Time between datagrams, like ping -i; 0 sends each as soon as the last is answered (or 10ms passed), like ping -f' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l buffer -d 'Largest reply received whole; a longer one is reported as truncated' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l trace -d 'Print every send/recv syscall and what it returned (datagrams keep their boundaries)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from client" -s v -l verbose -d 'Print more (repeat for even more)'
@@ -147,17 +182,61 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "serve" -d 'Echo server on a Unix socket path or @abstract name'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Verifying client for a Unix socket'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, in octal (0600: only this user may connect)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l dgram -d 'SOCK_DGRAM: datagrams, no connection'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l seqpacket -d 'SOCK_SEQPACKET: a connection that keeps message boundaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l unlink -d 'Replace a stale socket file (never a live server\'s, never a file that is not a socket)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for even more)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l size -d 'Send BYTES of generated data instead of MESSAGE (per round with --connections)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l count -d 'Round trips per connection (each sends --size bytes and waits for their echo)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l connections -d 'Open N connections at once and report throughput and latency percentiles' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s i -l interval -d 'Time between datagrams, like ping -i; 0 sends each as soon as the last is answered (or 10ms passed), like ping -f' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l buffer -d 'Largest reply received whole; a longer one is reported as truncated' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l sndbuf -d 'SO_SNDBUF (the kernel doubles it and enforces a minimum)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l ttl -d 'IP_TTL / IPV6_UNICAST_HOPS of packets sent' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l bind -d 'Source address of a client (HOST or HOST:PORT)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l backlog -d 'listen() backlog: connections the kernel completes before they are accepted' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l timeout -d 'Give up after this long without progress (500ms, 2s, 0.2)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l dgram -d 'SOCK_DGRAM: datagrams, no connection'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l seqpacket -d 'SOCK_SEQPACKET: a connection that keeps message boundaries'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l trace -d 'Print every send/recv syscall and what it returned (datagrams keep their boundaries)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l nodelay -d 'TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l v6only -d 'IPV6_V6ONLY: an IPv6 listener does not also accept IPv4 clients'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s 4 -d 'Resolve names to IPv4 only'
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from client" -s v -l verbose -d 'Print more (repeat for even more)'

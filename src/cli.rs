@@ -127,24 +127,150 @@ pub struct LoadArgs {
 #[derive(Subcommand, Debug)]
 pub enum UdpCommand {
     /// Echo each datagram back to its sender
-    Serve(UdpPendingArgs),
+    Serve(UdpServeArgs),
     /// Send numbered datagrams and match their echoes
-    Client(UdpPendingArgs),
+    Client(UdpClientArgs),
 }
 
 #[derive(Args, Debug)]
-pub struct UdpPendingArgs {}
+pub struct UdpServeArgs {
+    /// Address to listen on: PORT, :PORT, HOST:PORT or [V6]:PORT ([::] also takes IPv4)
+    #[arg(value_name = "ADDR", default_value = ":5500", value_parser = addr::parser(Some(DEFAULT_PORT)))]
+    pub addr: Endpoint,
+    #[command(flatten)]
+    pub dgram: DgramServeArgs,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// Flags of a datagram echo server (udp serve, uds serve --dgram).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Server")]
+pub struct DgramServeArgs {
+    /// Largest datagram received whole; a longer one is reported as truncated and not echoed
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub buffer: Option<usize>,
+    /// Stop after echoing N datagrams
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub exit_after: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct UdpClientArgs {
+    /// Server address: HOST:PORT, [V6]:PORT or HOST (port 5500)
+    #[arg(value_name = "ADDR", value_parser = addr::parser(Some(DEFAULT_PORT)))]
+    pub addr: Endpoint,
+    /// Text carried by every datagram after its 16-byte sequence header
+    #[arg(value_name = "MESSAGE", conflicts_with = "size")]
+    pub message: Option<String>,
+    /// Datagrams to send
+    #[arg(short = 'c', long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+    /// Bytes per datagram, sequence header included (IPv4 allows 65507, IPv6 65527)
+    #[arg(short = 's', long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub size: Option<usize>,
+    #[command(flatten)]
+    pub dgram: DgramClientArgs,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// Flags of the datagram client (udp client, uds client --dgram/--seqpacket).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Datagrams")]
+pub struct DgramClientArgs {
+    /// Time between datagrams, like ping -i; 0 sends each as soon as the last is answered
+    /// (or 10ms passed), like ping -f
+    #[arg(short = 'i', long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub interval: Duration,
+    /// Largest reply received whole; a longer one is reported as truncated
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub buffer: Option<usize>,
+    /// Print every send/recv syscall and what it returned (datagrams keep their boundaries)
+    #[arg(long)]
+    pub trace: bool,
+}
 
 #[derive(Subcommand, Debug)]
 pub enum UdsCommand {
     /// Echo server on a Unix socket path or @abstract name
-    Serve(UdsPendingArgs),
+    Serve(UdsServeArgs),
     /// Verifying client for a Unix socket
-    Client(UdsPendingArgs),
+    Client(UdsClientArgs),
+}
+
+/// Which kind of Unix socket: stream (default), datagram or sequenced packets.
+#[derive(Args, Debug, Clone, Copy)]
+#[group(multiple = false)]
+pub struct UdsKind {
+    /// SOCK_DGRAM: datagrams, no connection
+    #[arg(long)]
+    pub dgram: bool,
+    /// SOCK_SEQPACKET: a connection that keeps message boundaries
+    #[arg(long)]
+    pub seqpacket: bool,
 }
 
 #[derive(Args, Debug)]
-pub struct UdsPendingArgs {}
+pub struct UdsServeArgs {
+    /// Socket file path or @NAME for a Linux abstract name
+    #[arg(value_name = "PATH|@NAME", value_parser = unix_addr)]
+    pub addr: Endpoint,
+    #[command(flatten)]
+    pub kind: UdsKind,
+    /// Permissions of the socket file, in octal (0600: only this user may connect)
+    #[arg(long, value_name = "OCTAL", value_parser = parse_mode)]
+    pub mode: Option<u32>,
+    /// Replace a stale socket file (never a live server's, never a file that is not a socket)
+    #[arg(long)]
+    pub unlink: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed
+    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    pub buffer: Option<usize>,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct UdsClientArgs {
+    /// Socket file path or @NAME for a Linux abstract name
+    #[arg(value_name = "PATH|@NAME", value_parser = unix_addr)]
+    pub addr: Endpoint,
+    /// Bytes to send; '-' or absent reads stdin (stream only, when it is not a terminal)
+    #[arg(value_name = "MESSAGE", conflicts_with = "size")]
+    pub message: Option<String>,
+    #[command(flatten)]
+    pub kind: UdsKind,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[command(flatten)]
+    pub dgram: DgramClientArgs,
+    #[command(flatten)]
+    pub sock: SockOpts,
+}
+
+/// A Unix socket address: `@NAME`, `unix:PATH`, or any other text as a path (`uds serve sock`
+/// means the file `sock`, not a host name).
+fn unix_addr(text: &str) -> Result<Endpoint, addr::AddrError> {
+    if text.starts_with('@') || text.starts_with("unix:") || text.contains('/') {
+        return Endpoint::parse(text, None);
+    }
+    Endpoint::parse(&format!("unix:{text}"), None).map_err(|mut e| {
+        e.input = text.to_string();
+        e
+    })
+}
+
+/// `--mode`: file permissions in octal, as chmod takes them.
+fn parse_mode(text: &str) -> Result<u32, String> {
+    let digits = text.strip_prefix("0o").unwrap_or(text);
+    match u32::from_str_radix(digits, 8) {
+        Ok(mode) if mode <= 0o777 && !digits.is_empty() => Ok(mode),
+        _ => Err(format!("'{text}': expected octal permissions such as 0600 or 660")),
+    }
+}
 
 #[derive(Subcommand, Debug)]
 pub enum HttpCommand {
@@ -381,6 +507,18 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn uds_addresses_are_paths_unless_they_say_otherwise() {
+        assert_eq!(unix_addr("sock"), Ok(Endpoint::Unix("sock".into())));
+        assert_eq!(unix_addr("./a:b"), Ok(Endpoint::Unix("./a:b".into())));
+        assert_eq!(unix_addr("@name"), Ok(Endpoint::Abstract(b"name".to_vec())));
+        let long = "x".repeat(120);
+        assert_eq!(unix_addr(&long).unwrap_err().input, long, "the error names what was typed");
+        assert_eq!(parse_mode("0600"), Ok(0o600));
+        assert_eq!(parse_mode("660"), Ok(0o660));
+        assert!(parse_mode("0800").is_err() && parse_mode("").is_err() && parse_mode("1777").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! is applied at the right moment (SO_REUSEADDR before bind, TTL before connect, ...).
 
 use std::io;
+use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -202,6 +203,11 @@ fn connect_to(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Sock
     let sock = Socket::new(addr.domain(), ty.cloexec(), protocol_for(addr, ty))?;
     opts.apply(&sock, Role::Client)?;
     bind_source(&sock, addr, opts)?;
+    if addr.is_unix() && ty == Type::DGRAM && opts.bind.is_none() {
+        // A Unix datagram socket needs a name of its own, or the server has nowhere to send
+        // its reply; an empty address asks the kernel for a fresh abstract one (autobind).
+        sock.bind(&SockAddr::unix("")?).context("bind (autobind)")?;
+    }
     if addr.is_unix() {
         sock.connect(addr)?;
     } else {
@@ -389,6 +395,56 @@ fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, value: 
         )
     };
     if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+/// Whether a server answers on the socket file at `path`: a connect that succeeds, or that
+/// finds a socket of another type (EPROTOTYPE), means yes; ECONNREFUSED means the file is
+/// stale (nobody has it bound any more).
+pub fn unix_socket_alive(path: &std::path::Path, ty: Type) -> io::Result<bool> {
+    let sock = Socket::new(Domain::UNIX, ty.cloexec(), None)?;
+    if ty == Type::DGRAM {
+        sock.bind(&SockAddr::unix("")?)?;
+    }
+    match sock.connect(&SockAddr::unix(path)?) {
+        Ok(()) => Ok(true),
+        Err(e) if e.raw_os_error() == Some(libc::EPROTOTYPE) => Ok(true),
+        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// SO_PASSCRED: every datagram arrives with its sender's pid/uid/gid (SCM_CREDENTIALS), the
+/// datagram counterpart of SO_PEERCRED.
+pub fn pass_credentials(sock: &Socket) -> io::Result<()> {
+    setsockopt(sock.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PASSCRED, &(1 as libc::c_int))
+}
+
+/// The process at the other end of a connected Unix socket, as the kernel saw it at connect().
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PeerCred {
+    pub pid: i32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// SO_PEERCRED of a connected Unix stream or seqpacket socket.
+pub fn peer_cred(fd: &impl std::os::fd::AsRawFd) -> io::Result<PeerCred> {
+    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are valid for writes and sized for SO_PEERCRED's struct ucred.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(PeerCred { pid: cred.pid, uid: cred.uid, gid: cred.gid })
 }
 
 /// An address as users write it: `127.0.0.1:7`, `[::1]:7`, `/path`, `@name`.

@@ -58,12 +58,19 @@ struct Client {
 struct Arrival<'a> {
     peer: &'a str,
     active: usize,
+    /// Unix sockets: who connected (SO_PEERCRED), as `pid`, `uid`, `gid` keys.
+    #[serde(flatten)]
+    cred: Option<sockopt::PeerCred>,
 }
 
 impl Record for Arrival<'_> {
     const EVENT: &'static str = "connected";
     fn human(&self, out: &mut String, paint: Paint) {
-        out.push_str(&format!("{} {} connected ({} active)", paint.good("+"), self.peer, self.active));
+        let who = match self.cred {
+            Some(c) => format!(" (pid {} uid {} gid {})", c.pid, c.uid, c.gid),
+            None => String::new(),
+        };
+        out.push_str(&format!("{} {} connected{who} ({} active)", paint.good("+"), self.peer, self.active));
     }
 }
 
@@ -253,7 +260,11 @@ impl Server {
                         continue;
                     }
                     let now = Instant::now();
-                    out.normal(&Arrival { peer: &peer, active: self.clients.len() + 1 })?;
+                    let cred = match &stream {
+                        Stream::Unix(unix) => sockopt::peer_cred(unix).ok(),
+                        Stream::Tcp(_) => None,
+                    };
+                    out.normal(&Arrival { peer: &peer, active: self.clients.len() + 1, cred })?;
                     self.clients.insert(Client {
                         conn: Conn::new(stream, false),
                         peer,
@@ -434,7 +445,7 @@ fn drain_turn(conn: &mut Conn, scratch: &mut [u8]) -> io::Result<Pump> {
     Ok(Pump::Waiting)
 }
 
-fn signal_name(signal: Option<i32>) -> &'static str {
+pub fn signal_name(signal: Option<i32>) -> &'static str {
     match signal {
         Some(libc::SIGINT) => "SIGINT",
         Some(libc::SIGTERM) => "SIGTERM",
