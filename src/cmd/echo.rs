@@ -221,7 +221,7 @@ impl Server {
                 self.accept_clients(lp, out)?;
             }
             if self.idle_check_at.is_some_and(|at| at <= now) {
-                self.close_idle_clients(now, out)?;
+                self.close_idle_clients(now, lp, out)?;
             }
             if let Some(until) = self.drain_until {
                 if self.clients.is_empty() {
@@ -352,6 +352,16 @@ impl Server {
         lp: &mut EventLoop,
         out: &mut Printer,
     ) -> anyhow::Result<()> {
+        self.finish_client(token, reason, out)?;
+        // A descriptor and a client slot just came free.
+        if self.out_of_fds_since.is_some() || self.at_capacity {
+            self.accept_clients(lp, out)?;
+        }
+        Ok(())
+    }
+
+    /// Closes one client and reports it with its totals.
+    fn finish_client(&mut self, token: Token, reason: &str, out: &mut Printer) -> anyhow::Result<()> {
         let Some(client) = self.clients.remove(token) else { return Ok(()) };
         self.clients_done += 1;
         self.bytes_in += client.conn.bytes_in;
@@ -363,16 +373,15 @@ impl Server {
             bytes_out: client.conn.bytes_out,
             duration_ms: client.since.elapsed().as_secs_f64() * 1000.0,
             active: self.clients.len(),
-        })?;
-        drop(client);
-        // A descriptor and a client slot just came free.
-        if self.out_of_fds_since.is_some() || self.at_capacity {
-            self.accept_clients(lp, out)?;
-        }
-        Ok(())
+        })
     }
 
-    fn close_idle_clients(&mut self, now: Instant, out: &mut Printer) -> anyhow::Result<()> {
+    fn close_idle_clients(
+        &mut self,
+        now: Instant,
+        lp: &mut EventLoop,
+        out: &mut Printer,
+    ) -> anyhow::Result<()> {
         let Some(idle) = self.args.idle_timeout else { return Ok(()) };
         self.idle_check_at = None;
         let mut expired = Vec::new();
@@ -385,18 +394,7 @@ impl Server {
             }
         }
         for token in expired {
-            let Some(client) = self.clients.remove(token) else { continue };
-            self.clients_done += 1;
-            self.bytes_in += client.conn.bytes_in;
-            self.bytes_out += client.conn.bytes_out;
-            out.normal(&Departure {
-                peer: &client.peer,
-                reason: "idle timeout",
-                bytes_in: client.conn.bytes_in,
-                bytes_out: client.conn.bytes_out,
-                duration_ms: client.since.elapsed().as_secs_f64() * 1000.0,
-                active: self.clients.len(),
-            })?;
+            self.depart(token, "idle timeout", lp, out)?;
         }
         Ok(())
     }
@@ -414,18 +412,7 @@ impl Server {
 
     fn close_all(&mut self, out: &mut Printer, reason: &str) -> anyhow::Result<()> {
         for token in self.clients.tokens() {
-            let Some(client) = self.clients.remove(token) else { continue };
-            self.clients_done += 1;
-            self.bytes_in += client.conn.bytes_in;
-            self.bytes_out += client.conn.bytes_out;
-            out.normal(&Departure {
-                peer: &client.peer,
-                reason,
-                bytes_in: client.conn.bytes_in,
-                bytes_out: client.conn.bytes_out,
-                duration_ms: client.since.elapsed().as_secs_f64() * 1000.0,
-                active: self.clients.len(),
-            })?;
+            self.finish_client(token, reason, out)?;
         }
         Ok(())
     }

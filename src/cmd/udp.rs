@@ -128,7 +128,7 @@ impl Record for TruncatedIn<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct DgramServerSummary {
     datagrams_in: u64,
     datagrams_out: u64,
@@ -181,17 +181,7 @@ pub fn serve_datagrams(
     let mut batch = Batch::new(buffer, (BATCH_BYTES / buffer).clamp(1, BATCH_MAX));
     let mut peers: HashSet<SockAddr> = HashSet::new();
     let mut last_peer: Option<SockAddr> = None;
-    let mut summary = DgramServerSummary {
-        datagrams_in: 0,
-        datagrams_out: 0,
-        bytes_in: 0,
-        bytes_out: 0,
-        peers: 0,
-        truncated: 0,
-        send_errors: 0,
-        duration_ms: 0.0,
-        stopped_by: "",
-    };
+    let mut summary = DgramServerSummary::default();
     let mut ready = Vec::new();
     let mut again = false;
     let mut warned_send = false;
@@ -472,17 +462,7 @@ pub fn serve_messages(
     let started = Instant::now();
     let mut clients: Slab<MessageClient> = Slab::default();
     let mut buf = vec![0u8; buffer];
-    let mut summary = DgramServerSummary {
-        datagrams_in: 0,
-        datagrams_out: 0,
-        bytes_in: 0,
-        bytes_out: 0,
-        peers: 0,
-        truncated: 0,
-        send_errors: 0,
-        duration_ms: 0.0,
-        stopped_by: "",
-    };
+    let mut summary = DgramServerSummary::default();
     let mut ready = Vec::new();
     let mut again: Vec<Token> = Vec::new();
     let mut clients_done = 0u64;
