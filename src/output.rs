@@ -245,6 +245,33 @@ impl Record for Listening {
     }
 }
 
+/// A datagram or seqpacket message longer than the server's buffer: MSG_TRUNC told its real
+/// length, and it is reported rather than echoed cut short. Shared by the message servers.
+#[derive(Serialize)]
+pub struct TruncatedIn<'a> {
+    /// "datagram" or "message", for the human line.
+    #[serde(skip)]
+    pub kind: &'static str,
+    pub peer: &'a str,
+    pub bytes: usize,
+    pub buffer_bytes: usize,
+}
+
+impl Record for TruncatedIn<'_> {
+    const EVENT: &'static str = "truncated";
+    fn human(&self, out: &mut String, paint: Paint) {
+        out.push_str(&format!(
+            "{} {} of {} bytes from {} is longer than the {}-byte buffer (MSG_TRUNC); \
+             not echoed (raise --buffer)",
+            paint.warn("truncated:"),
+            self.kind,
+            self.bytes,
+            self.peer,
+            self.buffer_bytes
+        ));
+    }
+}
+
 /// Milliseconds with the precision ping users expect: 3 decimals under 1, 2 under 10, 1 under
 /// 100, then whole numbers.
 pub fn ms(duration: std::time::Duration) -> String {

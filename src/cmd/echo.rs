@@ -22,7 +22,7 @@ use crate::sockopt::{self, SockOpts};
 pub fn serve(args: EchoServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
     let sock = sockopt::listen(&args.addr, Type::STREAM, &args.sock)?;
     let local = sockopt::local_name(&sock);
-    serve_listener(Listener::from_socket(sock), &local, &args.server, out)
+    serve_listener(Listener::from_socket(sock), &local, &args.server, None, out)
 }
 
 pub fn client(args: EchoClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
@@ -126,11 +126,13 @@ impl Record for ServerSummary {
     }
 }
 
-/// Serves echo on a listening stream socket until SIGINT/SIGTERM or `--exit-after`.
+/// Serves echo on a listening socket until SIGINT/SIGTERM or `--exit-after`. `message_max` is
+/// for seqpacket sockets: each message (up to that many bytes) is echoed as one message.
 pub fn serve_listener(
     listener: Listener,
     local: &str,
     args: &ServerArgs,
+    message_max: Option<usize>,
     out: &mut Printer,
 ) -> anyhow::Result<Exit> {
     let mut lp = EventLoop::new()?;
@@ -138,7 +140,8 @@ pub fn serve_listener(
     let mut server = Server {
         listener: Some(listener),
         clients: Slab::default(),
-        scratch: vec![0; SCRATCH_BYTES],
+        scratch: vec![0; message_max.unwrap_or(SCRATCH_BYTES)],
+        messages: message_max.is_some(),
         args: args.clone(),
         again: Vec::new(),
         accept_retry_at: None,
@@ -172,6 +175,7 @@ struct Server {
     listener: Option<Listener>,
     clients: Slab<Client>,
     scratch: Vec<u8>,
+    messages: bool,
     args: ServerArgs,
     /// Clients whose turn ended with their socket still ready (see `Pump::Again`).
     again: Vec<Token>,
@@ -266,7 +270,11 @@ impl Server {
                     };
                     out.normal(&Arrival { peer: &peer, active: self.clients.len() + 1, cred })?;
                     self.clients.insert(Client {
-                        conn: Conn::new(stream, false),
+                        conn: if self.messages {
+                            Conn::new(stream, false).for_messages()
+                        } else {
+                            Conn::new(stream, false)
+                        },
                         peer,
                         since: now,
                         last_active: now,
@@ -319,11 +327,20 @@ impl Server {
         let draining = self.drain_until.is_some();
         let Some(client) = self.clients.get_mut(token) else { return Ok(()) };
         let bytes_before = client.conn.bytes_in;
+        let oversized_before = client.conn.oversized;
         let turn = if draining {
             drain_turn(&mut client.conn, &mut self.scratch)
         } else {
             client.conn.pump_echo(&mut self.scratch)
         };
+        if client.conn.oversized != oversized_before {
+            out.normal(&output::TruncatedIn {
+                kind: "message",
+                peer: &client.peer,
+                bytes: client.conn.last_oversized_len,
+                buffer_bytes: self.scratch.len(),
+            })?;
+        }
         if client.conn.bytes_in != bytes_before {
             client.last_active = Instant::now();
         }

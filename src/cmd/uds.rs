@@ -56,9 +56,9 @@ pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
         }
         Type::SEQPACKET => {
             let buffer = args.buffer.unwrap_or(UDS_BUFFER);
-            udp::serve_messages(Listener::from_socket(sock), &local, &args.server, buffer, out)
+            echo::serve_listener(Listener::from_socket(sock), &local, &args.server, Some(buffer), out)
         }
-        _ => echo::serve_listener(Listener::from_socket(sock), &local, &args.server, out),
+        _ => echo::serve_listener(Listener::from_socket(sock), &local, &args.server, None, out),
     }
 }
 
