@@ -9,6 +9,7 @@
 #   2. starts the four servers, each pinned to the server CPU (`taskset`, see PIN below):
 #        sockkit -q echo serve 127.0.0.1:0        (-q: no per-client lines, as the others print none)
 #        socat TCP-LISTEN:P,bind=127.0.0.1,fork,reuseaddr,backlog=1024 PIPE  (a process per client)
+#        socat-nd: the same with nodelay (socat's 8 KiB writes otherwise wait for delayed ACKs)
 #        ncat -l -k --exec /bin/cat 127.0.0.1 P  (a process per client; stalls at 1,000 clients)
 #        echo_epoll 127.0.0.1 0                  (one thread, level-triggered epoll)
 #   3. for two load profiles (bulk: 64 KiB round trips; small: 64-byte round trips), at 1, 100
@@ -147,6 +148,14 @@ start_server() {
             server_pid[$name]=$!
             wait_port "$port"
             ;;
+        socat-nd)
+            # The same with TCP_NODELAY: without it socat's 8 KiB writes wait for delayed ACKs
+            # (~44 ms per 64 KiB round trip), so this row shows socat's echo path itself.
+            port=$(free_port)
+            setsid "${server_pin[@]}" socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr,backlog=1024,nodelay" PIPE >"$out" 2>&1 &
+            server_pid[$name]=$!
+            wait_port "$port"
+            ;;
         ncat)
             port=$(free_port)
             setsid "${server_pin[@]}" ncat -l -k --exec /bin/cat 127.0.0.1 "$port" >"$out" 2>&1 &
@@ -206,31 +215,71 @@ EOF
     done
 }
 
-# RSS of a fresh server with 1,000 idle clients: VmRSS before, with them, and VmHWM.
+# RSS of a fresh server with 1,000 clients, in three phases: idle (connected, nothing sent);
+# backpressured (each has sent until its socket would block, up to 8 MiB, and read nothing, so the server holds what it could
+# not write back); idle again (every echo read back, clients still connected). Bounded: 20 s of
+# sending, 30 s of reading.
 idle_rss() {
     local name=$1
     start_server "$name"
     "${client_pin[@]}" python3 - "${server_pid[$name]}" "${server_port[$name]}" "$name" >>"$work/rss.jsonl" <<'EOF'
 import json, os, socket, sys, time
 pid, port, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+CLIENTS, EACH = 1000, 8 << 20  # more than the kernel buffers hold
 def status(key):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(key + ":"):
             return int(line.split()[1])  # kB
 def fds():
     return len(os.listdir(f"/proc/{pid}/fd"))
-before_rss, before_fds = status("VmRSS"), fds()
-socks = []
-for _ in range(1000):
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    socks.append(s)
+def settle():
+    time.sleep(0.5)  # the server works on what it was last sent
+rec = dict(server=name, clients=CLIENTS, rss_before_kib=status("VmRSS"))
+before_fds = fds()
+socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(CLIENTS)]
 deadline = time.monotonic() + 10
-while fds() < before_fds + 1000 and time.monotonic() < deadline:
+while fds() < before_fds + CLIENTS and time.monotonic() < deadline:
     time.sleep(0.05)
-accepted = fds() - before_fds
-time.sleep(0.2)  # let the server settle after its last accept (it reads nothing)
-rec = dict(server=name, clients=len(socks), accepted=accepted, rss_before_kib=before_rss,
-           rss_kib=status("VmRSS"), hwm_kib=status("VmHWM"))
+rec["accepted"] = fds() - before_fds
+settle()
+rec["rss_idle_kib"] = status("VmRSS")
+for s in socks:
+    s.setblocking(False)
+chunk = bytes(range(256)) * 256
+sent = [0] * CLIENTS
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    moved = 0
+    for i, s in enumerate(socks):
+        if sent[i] >= EACH:
+            continue
+        try:
+            n = s.send(chunk[: EACH - sent[i]])
+            sent[i] += n
+            moved += n
+        except BlockingIOError:
+            pass
+    if moved == 0:
+        break
+settle()
+rec["sent_mb"] = sum(sent) / 1e6
+rec["rss_backpressured_kib"] = status("VmRSS")
+got = [0] * CLIENTS
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline and sum(got) < sum(sent):
+    for i, s in enumerate(socks):
+        try:
+            while got[i] < sent[i]:
+                data = s.recv(1 << 20)
+                if not data:
+                    break
+                got[i] += len(data)
+        except BlockingIOError:
+            pass
+settle()
+rec["echoed_mb"] = sum(got) / 1e6
+rec["rss_idle_again_kib"] = status("VmRSS")
+rec["hwm_kib"] = status("VmHWM")
 for s in socks:
     s.close()
 print(json.dumps(rec))
@@ -238,7 +287,7 @@ EOF
     stop_server "$name"
 }
 
-servers=(sockkit c-epoll socat ncat)
+servers=(sockkit c-epoll socat socat-nd ncat)
 echo "starting servers..." >&2
 for s in "${servers[@]}"; do start_server "$s"; done
 
@@ -250,9 +299,10 @@ for spec in "${PROFILES[@]}"; do
         for rep in $(seq "$REPEAT"); do
             for server in "${servers[@]}"; do
                 count=$full
-                if [[ $server == socat || $server == ncat ]]; then
-                    count=$(( full / slow_div > 2 ? full / slow_div : 2 ))
-                fi
+                case $server in
+                    socat | ncat) count=$(( full / slow_div > 2 ? full / slow_div : 2 )) ;;
+                    socat-nd) count=$(( full / 10 > 2 ? full / 10 : 2 )) ;;
+                esac
                 echo "  $profile: $server, $conns connections x $count x $size B, run $rep/$REPEAT" >&2
                 load_run "$profile" "$server" sockkit "$conns" "$size" "$count" "$rep"
                 if [[ $server == sockkit || $server == c-epoll ]]; then
@@ -298,7 +348,7 @@ load = subprocess.run(["cat", "/proc/loadavg"], capture_output=True, text=True).
 print(f"# sockkit echo benchmark, 127.0.0.1, {len(set(r['rep'] for r in rows))} run(s) per figure (median)")
 print(f"# pinning: {pinning}; load average at the end: {' '.join(load)}; took {secs} s")
 print("# ratios are server / sockkit with the same load tool (p99: lower is better, so > 1 means slower than sockkit)")
-print("# servers: sockkit -q echo serve; C epoll (bench/c/echo_epoll.c, gcc -O2); socat ...,fork,reuseaddr,backlog=1024 PIPE; ncat -l -k --exec /bin/cat")
+print("# servers: sockkit -q echo serve; C epoll (bench/c/echo_epoll.c, gcc -O2); socat ...,fork,reuseaddr,backlog=1024 PIPE; socat-nd: socat with nodelay; ncat -l -k --exec /bin/cat")
 hdr = f"{'profile':<7} {'load tool':<9} {'server':<8} {'conns':>5} {'rounds':>6} {'MB/s':>9} {'req/s':>9} {'p99 ms':>8}  {'MB/s x':>7} {'req/s x':>7} {'p99 x':>7}  status"
 print(hdr)
 print("-" * len(hdr))
@@ -310,7 +360,7 @@ for profile in ("bulk", "small"):
         for conns in (1, 100, 1000):
             base = groups.get((profile, conns, tool, "sockkit"))
             base_med = median_of(base)[0] if base else None
-            for server in ("sockkit", "c-epoll", "socat", "ncat"):
+            for server in ("sockkit", "c-epoll", "socat", "socat-nd", "ncat"):
                 runs = groups.get((profile, conns, tool, server))
                 if not runs:
                     continue
@@ -330,6 +380,7 @@ for e in sorted(errors):
     print(f"# error seen: {e}")
 print("# load sizes: bulk = 64 KiB per round trip, 1 conn x 8000, 100 x 80, 1000 x 8 (0.5 GB; socat/ncat: count/100, at least 2)")
 print("#             small = 64 B per round trip, 1 conn x 50000, 100 x 1000, 1000 x 100 (socat/ncat: count/10)")
+print("#             socat-nd (socat with nodelay): count/10 in both profiles")
 print()
 print("# targets")
 def fmt(x):
@@ -352,11 +403,16 @@ for conns in (1, 100, 1000):
 print(f"C epoll / socat, bulk MB/s at 1 conn: {fmt(r('bulk', 'sockkit', 'c-epoll', 'socat', 1))}")
 for line in open(rss_file):
     rec = json.loads(line)
-    mib = rec["rss_kib"] / 1024
-    verdict = ""
+    mib = lambda k: rec[k] / 1024
+    print(f"RSS of {rec['server']} ({rec['accepted']} of {rec['clients']} clients accepted): before {mib('rss_before_kib'):.1f} MiB; "
+          f"idle {mib('rss_idle_kib'):.1f} MiB; backpressured ({rec['sent_mb']:.0f} MB sent, none read) {mib('rss_backpressured_kib'):.1f} MiB; "
+          f"idle again ({rec['echoed_mb']:.0f} MB read back) {mib('rss_idle_again_kib'):.1f} MiB; peak {mib('hwm_kib'):.1f} MiB")
+    if rec["echoed_mb"] < rec["sent_mb"]:
+        print(f"  ECHO STALLED: only {rec['echoed_mb']:.0f} of {rec['sent_mb']:.0f} MB came back within 30 s of reading")
     if rec["server"] == "sockkit":
-        verdict = "  (target < 50 MiB) " + ("MET" if mib < 50 and rec["accepted"] >= 1000 else "MISSED")
-    print(f"RSS of {rec['server']} with {rec['accepted']} idle clients: {mib:.1f} MiB (before: {rec['rss_before_kib'] / 1024:.1f} MiB, peak {rec['hwm_kib'] / 1024:.1f} MiB){verdict}")
+        for key, what in (("rss_idle_kib", "1,000 idle clients"), ("rss_idle_again_kib", "1,000 idle clients after one backpressured burst each")):
+            ok = mib(key) < 50 and rec["accepted"] >= 1000
+            print(f"  sockkit RSS with {what}: {mib(key):.1f} MiB (target < 50 MiB) {'MET' if ok else 'MISSED'}")
 if hwm:
     print(f"peak RSS (VmHWM) of the sockkit server over the whole load run: {int(hwm) / 1024:.1f} MiB")
 EOF
