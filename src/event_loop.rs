@@ -485,7 +485,9 @@ impl Conn {
                 n => self.unsent_from += n,
             }
         }
-        self.unsent.clear();
+        // Give the tail's memory back: a thousand clients that were each slow once must not
+        // keep a read's worth apiece while idle.
+        self.unsent = Vec::new();
         self.unsent_from = 0;
         Ok(true)
     }
@@ -640,6 +642,9 @@ mod tests {
             }
         }
         assert!(echoed == payload, "echo differs");
+        // Once nothing is owed, the tail's memory is given back.
+        assert!(!conn.owes());
+        assert_eq!(conn.unsent.capacity(), 0);
         // Backpressure, from the syscalls themselves: a recv is only ever issued when every
         // byte read before it has been written back.
         let mut owed = 0usize;

@@ -40,8 +40,9 @@ pub fn client(args: EchoClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
 // Server
 
 const LISTENER: Token = Token(usize::MAX - 2);
-/// One read's worth: big enough that a fast client is served in few syscalls.
-const SCRATCH_BYTES: usize = 128 * 1024;
+/// One read's worth: a loopback segment (64 KiB) per syscall; more only grows what a slow
+/// client can leave owed.
+const SCRATCH_BYTES: usize = 64 * 1024;
 /// How long to wait before retrying accept after EMFILE or another transient accept error.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 /// How long a stopping server waits for its clients to read what they are owed and close.
