@@ -23,7 +23,7 @@ SERVER=$PWD/target/release/examples/http_testd
 work=$(mktemp -d /tmp/skhttp-bench.XXXXXX)
 "$SERVER" 127.0.0.1:0 >"$work/server.out" 2>&1 &
 server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'rc=$?; kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$work"; exit $rc' EXIT
 
 # Wait (bounded) for the server's ready line.
 for _ in $(seq 1 200); do
