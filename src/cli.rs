@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::addr::{self, Endpoint};
 use crate::output::OutputArgs;
 use crate::sockopt::SockOpts;
-use crate::units::{parse_duration, parse_nonzero_bytes};
+use crate::units::{parse_buffer_bytes, parse_duration, parse_nonzero_bytes};
 
 /// The default port of echo, udp: the article's examples use 5500.
 pub const DEFAULT_PORT: u16 = 5500;
@@ -148,7 +148,7 @@ pub struct UdpServeArgs {
 #[command(next_help_heading = "Server")]
 pub struct DgramServeArgs {
     /// Largest datagram received whole; a longer one is reported as truncated and not echoed
-    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer_bytes)]
     pub buffer: Option<usize>,
     /// Stop after echoing N datagrams
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -184,7 +184,7 @@ pub struct DgramClientArgs {
     #[arg(short = 'i', long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub interval: Duration,
     /// Largest reply received whole; a longer one is reported as truncated
-    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer_bytes)]
     pub buffer: Option<usize>,
     /// Print every send/recv syscall and what it returned (datagrams keep their boundaries)
     #[arg(long)]
@@ -227,7 +227,7 @@ pub struct UdsServeArgs {
     #[command(flatten)]
     pub server: ServerArgs,
     /// Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed
-    #[arg(long, value_name = "BYTES", value_parser = parse_nonzero_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer_bytes)]
     pub buffer: Option<usize>,
     #[command(flatten)]
     pub sock: SockOpts,
@@ -464,9 +464,15 @@ pub fn parse() -> Result<Cli, ExitCode> {
             ExitCode::from(2)
         }
         _ => {
-            #[allow(clippy::print_stderr)]
+            let line = one_line(&err);
+            #[allow(clippy::print_stderr, clippy::print_stdout)]
             {
-                eprintln!("sockkit: {}", one_line(&err));
+                eprintln!("sockkit: {line}");
+                // The Printer does not exist yet; --json still gets its error event on stdout.
+                if std::env::args().any(|a| a == "--json") {
+                    let event = serde_json::json!({"event": "error", "message": line, "exit_code": 2});
+                    println!("{event}");
+                }
             }
             ExitCode::from(2)
         }

@@ -44,6 +44,15 @@ pub fn parse_nonzero_bytes(text: &str) -> Result<usize, String> {
     }
 }
 
+/// A receive buffer size: at least 1 byte, at most 64 MiB (a Unix datagram can be larger than
+/// a UDP one, but no socket buffer here holds more).
+pub fn parse_buffer_bytes(text: &str) -> Result<usize, String> {
+    match parse_nonzero_bytes(text)? {
+        n if n > 64 << 20 => Err(format!("'{text}': expected at most 64MiB")),
+        n => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +79,7 @@ mod tests {
         assert!(parse_bytes("").is_err());
         assert!(parse_bytes("99999999999999999999GiB").is_err());
         assert!(parse_nonzero_bytes("0").is_err());
+        assert_eq!(parse_buffer_bytes("64MiB"), Ok(64 << 20));
+        assert!(parse_buffer_bytes("100000GiB").is_err());
     }
 }

@@ -420,8 +420,55 @@ fn bad_addresses_and_flags_exit_2_with_one_line() {
             assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         }
     }
-    let out = sockkit().args(["echo", "client", "127.0.0.1:1"]).write_stdin("").assert();
-    assert_ne!(out.get_output().status.code(), Some(101), "panicked");
+    let out = sockkit().args(["--json", "echo", "client", "x:y"]).assert().code(2);
+    let event: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(event["event"], "error");
+    assert_eq!(event["exit_code"], 2);
+    let out = sockkit().args(["echo", "client", "h:1", "--size", "8EiB"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--size"));
+    let out = sockkit()
+        .args(["echo", "client", "127.0.0.1:1", "--size", "4611686018427387904", "--count", "8"])
+        .assert();
+    let out = out.code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("more bytes than fit in 64 bits"));
+}
+
+#[test]
+fn a_stdin_read_error_fails_instead_of_passing_as_an_empty_echo() {
+    let server = Server::spawn(&["echo", "serve", "127.0.0.1:0"]);
+    let dir = std::fs::File::open("/").unwrap();
+    let out = sockkit_std().args(["echo", "client", &server.addr]).stdin(Stdio::from(dir)).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("read stdin") && stderr.contains("Is a directory"), "{stderr}");
+}
+
+#[test]
+fn a_pause_on_stdin_is_not_a_silent_server() {
+    let server = Server::spawn(&["echo", "serve", "127.0.0.1:0"]);
+    let mut client = sockkit_std()
+        .args(["echo", "client", &server.addr, "--timeout", "100ms"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = client.stdin.take().unwrap();
+    stdin.write_all(b"first ").unwrap();
+    // Wait until the first part is echoed: then the client idles on stdin, longer than
+    // --timeout, with nothing owed by the server.
+    let mut stdout = client.stdout.take().unwrap();
+    let mut first = [0u8; 6];
+    stdout.read_exact(&mut first).unwrap();
+    // The pause itself is what is tested (three times --timeout), not a synchronisation.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(client.try_wait().unwrap().is_none(), "client gave up while waiting on stdin");
+    stdin.write_all(b"second").unwrap();
+    drop(stdin);
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    assert_eq!(rest, b"second");
+    assert!(client.wait().unwrap().success());
 }
 
 // --- Interop with the peer tools users already know ------------------------------------------

@@ -327,7 +327,8 @@ impl Server {
     fn serve_client(&mut self, token: Token, lp: &mut EventLoop, out: &mut Printer) -> anyhow::Result<()> {
         let draining = self.drain_until.is_some();
         let Some(client) = self.clients.get_mut(token) else { return Ok(()) };
-        let bytes_before = client.conn.bytes_in;
+        // Traffic either way counts: a client slowly reading back what it is owed is not idle.
+        let bytes_before = (client.conn.bytes_in, client.conn.bytes_out);
         let oversized_before = client.conn.oversized;
         let turn = if draining {
             drain_turn(&mut client.conn, &mut self.scratch)
@@ -342,7 +343,7 @@ impl Server {
                 buffer_bytes: self.scratch.len(),
             })?;
         }
-        if client.conn.bytes_in != bytes_before {
+        if (client.conn.bytes_in, client.conn.bytes_out) != bytes_before {
             client.last_active = Instant::now();
         }
         match turn {
@@ -484,7 +485,14 @@ pub fn run_client(
     }
     let payload = match (message, load.size) {
         (Some(text), _) if text != "-" => Payload::Message(text.as_bytes().to_vec()),
-        (_, Some(size)) => Payload::Generated { size: size as u64 * load.count },
+        (_, Some(size)) => Payload::Generated {
+            size: (size as u64).checked_mul(load.count).ok_or_else(|| {
+                exit::usage(format!(
+                    "--size {size} times --count {} is more bytes than fit in 64 bits",
+                    load.count
+                ))
+            })?,
+        },
         _ if io::stdin().is_terminal() => {
             return Err(exit::usage("nothing to send: give MESSAGE, --size BYTES, or pipe data to stdin"));
         }
@@ -544,6 +552,8 @@ struct StdinChunks {
     chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
     waker_slot: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<mio::Waker>>>,
     ended: bool,
+    /// A read error ends the payload and the run (exit 3), never a silent success.
+    error: Option<io::Error>,
 }
 
 impl StdinChunks {
@@ -575,7 +585,7 @@ impl StdinChunks {
                 }
             }
         });
-        StdinChunks { chunks: rx, waker_slot, ended: false }
+        StdinChunks { chunks: rx, waker_slot, ended: false, error: None }
     }
 }
 
@@ -612,7 +622,11 @@ impl Outgoing {
                     match stdin.chunks.try_recv() {
                         Ok(Ok(chunk)) if chunk.is_empty() => stdin.ended = true,
                         Ok(Ok(chunk)) => self.unsent = chunk,
-                        Ok(Err(_)) | Err(mpsc::TryRecvError::Disconnected) => stdin.ended = true,
+                        Ok(Err(e)) => {
+                            stdin.ended = true;
+                            stdin.error = Some(e);
+                        }
+                        Err(mpsc::TryRecvError::Disconnected) => stdin.ended = true,
                         Err(mpsc::TryRecvError::Empty) => {}
                     }
                 }
@@ -800,6 +814,11 @@ fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> an
             }
             outgoing.advance(n);
         }
+        if let Payload::Stdin(stdin) = &mut outgoing.payload
+            && let Some(e) = stdin.error.take()
+        {
+            return Err(anyhow::Error::from(e).context("read stdin"));
+        }
         if target.half_close && outgoing.done_sending() && !conn.write_shut {
             // Half-close: the server sees EOF, echoes the rest and closes; we read to its EOF.
             conn.shutdown_write().with_context(|| format!("shutdown {peer}"))?;
@@ -846,6 +865,17 @@ fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> an
         }
         if (outgoing.sent, outgoing.verified) != before {
             last_progress = Instant::now();
+        }
+        // Waiting for stdin is not waiting for the server: --timeout counts only while bytes
+        // are out with the server or the server is not taking them.
+        let waiting_on_stdin = matches!(outgoing.payload, Payload::Stdin(_))
+            && outgoing.sent == outgoing.verified
+            && outgoing.unsent.is_empty()
+            && !outgoing.done_sending();
+        if waiting_on_stdin {
+            last_progress = Instant::now();
+            lp.wait(None, &mut ready).context("epoll_wait")?;
+            continue;
         }
         let deadline = last_progress + idle_limit;
         if Instant::now() >= deadline {
@@ -970,15 +1000,21 @@ fn run_load(
     let mut stats = LoadStats::default();
     let started = Instant::now();
     for index in 0..connections {
-        let sock = sockopt::start_connect(&addr, target.ty, target.sock).map_err(|e| {
-            if e.chain().any(|c| {
-                c.downcast_ref::<io::Error>().is_some_and(|io| io.raw_os_error() == Some(libc::EMFILE))
-            }) {
-                e.context(format!("opening connection {} of {connections}: raise `ulimit -n`", index + 1))
-            } else {
-                e
+        let sock = match sockopt::start_connect(&addr, target.ty, target.sock) {
+            Ok(sock) => sock,
+            Err(e) if is_emfile(&e) => {
+                return Err(e.context(format!(
+                    "opening connection {} of {connections}: raise `ulimit -n`",
+                    index + 1
+                )));
             }
-        })?;
+            // A refused or backlogged connect costs that connection, not the run.
+            Err(e) => {
+                stats.failed += 1;
+                stats.first_error.get_or_insert_with(|| format!("{e:#}"));
+                continue;
+            }
+        };
         let mut conn = Conn::new(Stream::from_socket(sock), target.trace);
         let token = conns.vacant_token();
         lp.register(&mut conn.stream, token).context("register")?;
@@ -1049,6 +1085,10 @@ fn run_load(
         return Err(kind(format!("{} of {connections} connections failed; first: {error}", stats.failed)));
     }
     Ok(Exit::Success)
+}
+
+fn is_emfile(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.raw_os_error() == Some(libc::EMFILE)))
 }
 
 /// Moves one load connection as far as its socket allows.

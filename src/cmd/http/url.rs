@@ -96,7 +96,14 @@ impl Url {
     /// absolute path, query only, or a relative path with `.` and `..` segments.
     pub fn join(&self, location: &str) -> Result<Url, UrlError> {
         let location = location.trim();
-        if location.contains("://") {
+        // An absolute URL starts with a scheme (RFC 3986: a letter, then letters, digits, + - .)
+        // and ':' before any '/', '?' or '#'; `/login?next=http://x/` is a path, not a URL.
+        let head = location.split(['/', '?', '#']).next().unwrap_or_default();
+        let is_scheme = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        };
+        if head.split_once(':').is_some_and(|(scheme, _)| is_scheme(scheme)) {
             return Url::parse(location);
         }
         if let Some(rest) = location.strip_prefix("//") {
@@ -210,6 +217,8 @@ mod tests {
             ("?y", "http://a:8000/b/c/d?y"),
             ("g?y#f", "http://a:8000/b/c/g?y"),
             ("..", "http://a:8000/b/"),
+            ("/login?next=http://x/", "http://a:8000/login?next=http://x/"),
+            ("g?u=a://b", "http://a:8000/b/c/g?u=a://b"),
         ] {
             assert_eq!(base.join(location).unwrap().to_string(), expected, "{location}");
         }
