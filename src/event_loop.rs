@@ -96,6 +96,15 @@ impl EventLoop {
         self.stop_signal
     }
 
+    /// The stop signal's name for a summary line: `SIGINT`, `SIGTERM`.
+    pub fn stop_signal_name(&self) -> &'static str {
+        match self.stop_signal {
+            Some(libc::SIGINT) => "SIGINT",
+            Some(libc::SIGTERM) => "SIGTERM",
+            _ => "a signal",
+        }
+    }
+
     /// How many stop signals have come (a second one means "stop now").
     pub fn stop_signals(&self) -> u32 {
         self.stop_signals

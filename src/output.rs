@@ -94,6 +94,8 @@ impl std::error::Error for StdoutClosed {}
 pub struct Printer {
     json: bool,
     paint: Paint,
+    /// Colour for lines that go to stderr (status next to payload, warnings).
+    paint_stderr: Paint,
     threshold: Level,
     /// Set while stdout carries payload bytes (echo client): human lines then go to stderr.
     data_on_stdout: bool,
@@ -113,11 +115,14 @@ struct Tagged<'a, R> {
 impl Printer {
     pub fn new(args: &OutputArgs) -> Printer {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match args.color {
+        // Decided per stream: `sockkit ... 2>log` on a terminal keeps escape codes out of log.
+        let color_for = |is_terminal: bool| match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && io::stdout().is_terminal(),
+            ColorChoice::Auto => !no_color && is_terminal,
         };
+        let color = color_for(io::stdout().is_terminal());
+        let color_stderr = color_for(io::stderr().is_terminal());
         let threshold = match (args.quiet, args.verbose) {
             (true, _) => Level::Result,
             (false, 0) => Level::Normal,
@@ -126,6 +131,7 @@ impl Printer {
         Printer {
             json: args.json,
             paint: Paint { enabled: color && !args.json },
+            paint_stderr: Paint { enabled: color_stderr && !args.json },
             threshold,
             data_on_stdout: false,
             data_mid_line: false,
@@ -173,7 +179,8 @@ impl Printer {
             let tagged = Tagged { event: R::EVENT, record };
             self.line = serde_json::to_string(&tagged)?;
         } else {
-            record.human(&mut self.line, self.paint);
+            let paint = if self.data_on_stdout { self.paint_stderr } else { self.paint };
+            record.human(&mut self.line, paint);
         }
         self.line.push('\n');
         if self.data_on_stdout {
@@ -218,7 +225,7 @@ impl Printer {
     /// A warning that is not the end of the run (`accept: Too many open files`), on stderr.
     pub fn warn(&mut self, message: impl fmt::Display) {
         let text = format!("sockkit: {message}");
-        eprintln!("{}", if self.paint.enabled { self.paint.warn(&text) } else { text });
+        eprintln!("{}", self.paint_stderr.warn(&text));
     }
 }
 

@@ -230,11 +230,11 @@ impl Server {
             }
             if let Some(until) = self.drain_until {
                 if self.clients.is_empty() {
-                    return Ok(signal_name(lp.stop_signal()));
+                    return Ok(lp.stop_signal_name());
                 }
                 if until <= now {
                     self.close_all(out, "shutdown")?;
-                    return Ok(signal_name(lp.stop_signal()));
+                    return Ok(lp.stop_signal_name());
                 }
             }
             if let Some(limit) = self.args.exit_after
@@ -449,14 +449,6 @@ fn drain_turn(conn: &mut Conn, scratch: &mut [u8]) -> io::Result<Pump> {
         return Ok(Pump::Finished);
     }
     Ok(Pump::Waiting)
-}
-
-pub fn signal_name(signal: Option<i32>) -> &'static str {
-    match signal {
-        Some(libc::SIGINT) => "SIGINT",
-        Some(libc::SIGTERM) => "SIGTERM",
-        _ => "a signal",
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

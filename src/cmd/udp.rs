@@ -22,7 +22,6 @@ use socket2::{SockAddr, Socket, Type};
 
 use crate::addr::Endpoint;
 use crate::cli::{DgramClientArgs, DgramServeArgs, UdpClientArgs, UdpServeArgs};
-use crate::cmd::echo::signal_name;
 use crate::event_loop::{EventLoop, Syscall, errno_name};
 use crate::exit::{self, Exit};
 use crate::output::{self, Level, Listening, Paint, Printer, Record};
@@ -167,7 +166,7 @@ pub fn serve_datagrams(
     summary.stopped_by = 'serve: loop {
         lp.wait(again.then(Instant::now), &mut ready).context("epoll_wait")?;
         if lp.stop_signal().is_some() {
-            break signal_name(lp.stop_signal());
+            break lp.stop_signal_name();
         }
         again = false;
         for _ in 0..DATAGRAMS_PER_TURN / batch.capacity() {
