@@ -984,15 +984,22 @@ fn run_load(
 ) -> anyhow::Result<Exit> {
     let round_bytes = load.size.unwrap_or(1024);
     let pattern = Pattern::new();
-    let addr =
-        sockopt::sock_addrs(target.addr, target.sock.family())?.into_iter().next().context("no address")?;
-    let peer = sockopt::show(&addr);
     let mut lp = EventLoop::new()?;
     let mut conns: Slab<LoadConn> = Slab::default();
     let mut stats = LoadStats::default();
     let started = Instant::now();
+    // The first connection tries every address the name has, as a single client does; the
+    // rest go where it got through, without waiting for each other's handshakes.
+    let first = sockopt::connect(target.addr, target.ty, target.sock)?;
+    let addr = first.peer_addr().context("peer address")?;
+    let peer = sockopt::show(&addr);
+    let mut first = Some(first);
     for index in 0..connections {
-        let sock = match sockopt::start_connect(&addr, target.ty, target.sock) {
+        let started_connect = match first.take() {
+            Some(sock) => Ok(sock),
+            None => sockopt::start_connect(&addr, target.ty, target.sock),
+        };
+        let sock = match started_connect {
             Ok(sock) => sock,
             Err(e) if is_emfile(&e) => {
                 return Err(e.context(format!(
