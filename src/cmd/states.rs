@@ -580,7 +580,9 @@ fn digits(n: u64) -> usize {
 
 fn host_width(ip: IpAddr) -> usize {
     match ip {
-        IpAddr::V4(ip) => 3 + ip.octets().iter().map(|&o| digits(u64::from(o))).sum::<usize>(),
+        IpAddr::V4(ip) => {
+            ip.octets().iter().map(|&o| usize::from(OCTETS[usize::from(o)][4])).sum::<usize>() - 1
+        }
         IpAddr::V6(_) => ShortText::host(ip).len,
     }
 }
@@ -604,18 +606,21 @@ impl ShortText {
         self.len = end;
     }
 
+    /// Writes the digits in place, two at a time from a table, last pair first: no division
+    /// per digit and no copy. Only ever called with room for 20 digits.
     fn push_number(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+        let mut end = self.len + digits(n);
+        self.len = end;
+        while n >= 100 {
+            end -= 2;
+            self.bytes[end..end + 2].copy_from_slice(&DIGIT_PAIRS[(n % 100) as usize]);
+            n /= 100;
         }
-        self.push(&digits[i..]);
+        if n >= 10 {
+            self.bytes[end - 2..end].copy_from_slice(&DIGIT_PAIRS[n as usize]);
+        } else {
+            self.bytes[end - 1] = b'0' + n as u8;
+        }
     }
 
     fn number(n: u64) -> ShortText {
@@ -642,12 +647,14 @@ impl ShortText {
         let mut text = ShortText::default();
         match ip {
             IpAddr::V4(ip) => {
-                for (i, octet) in ip.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        text.push(b".");
-                    }
-                    text.push_number(u64::from(octet));
+                // Each octet as a fixed four-byte copy from the table (digits and a dot);
+                // the last one's dot is dropped by not counting it.
+                for octet in ip.octets() {
+                    let entry = &OCTETS[usize::from(octet)];
+                    text.bytes[text.len..text.len + 4].copy_from_slice(&entry[..4]);
+                    text.len += usize::from(entry[4]);
                 }
+                text.len -= 1;
             }
             IpAddr::V6(ip) => {
                 let mut cursor = io::Cursor::new(&mut text.bytes[..]);
@@ -657,11 +664,35 @@ impl ShortText {
         }
         text
     }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
 }
+
+/// "00" to "99", for writing numbers two digits at a time.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut table = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    table
+};
+
+/// Every octet's text and a dot in four bytes, then how many of them count: `7.` is
+/// `[b'7', b'.', 0, 0, 2]`, `127.` is `[b'1', b'2', b'7', b'.', 4]`.
+const OCTETS: [[u8; 5]; 256] = {
+    let mut table = [[0; 5]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let n = i as u8;
+        table[i] = match n {
+            0..=9 => [b'0' + n, b'.', 0, 0, 2],
+            10..=99 => [b'0' + n / 10, b'0' + n % 10, b'.', 0, 3],
+            _ => [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10, b'.', 4],
+        };
+        i += 1;
+    }
+    table
+};
 
 fn pad(text: &mut Vec<u8>, n: usize) {
     text.resize(text.len() + n, b' ');
@@ -708,6 +739,7 @@ fn render_table(
     }
     trim_line_end(&mut text);
     text.push(b'\n');
+    let mut row = Row::new();
     for (entry, change) in frame.iter() {
         if watching {
             text.extend_from_slice(match change {
@@ -723,27 +755,27 @@ fn render_table(
             state.push(b"->");
         }
         state.push(entry.state.ss_name().as_bytes());
-        let (recv_q, send_q) =
-            (ShortText::number(u64::from(entry.recv_q)), ShortText::number(u64::from(entry.send_q)));
-        let (local_host, local_port) =
-            (ShortText::host(entry.local.ip()), ShortText::port(entry.local.port()));
-        let (peer_host, peer_port) = (ShortText::host(entry.peer.ip()), ShortText::port(entry.peer.port()));
-        push_row(
-            &mut text,
-            &widths,
-            [
-                state.as_bytes(),
-                recv_q.as_bytes(),
-                send_q.as_bytes(),
-                local_host.as_bytes(),
-                local_port.as_bytes(),
-                peer_host.as_bytes(),
-                peer_port.as_bytes(),
-            ],
-        );
-        if args.timers
-            && let Some(name) = entry.timer.ss_name()
-        {
+        row.len = 0;
+        row.cell(&state, widths[0]);
+        row.byte(b' ');
+        row.cell(&ShortText::number(u64::from(entry.recv_q)), widths[1]);
+        row.byte(b' ');
+        row.cell(&ShortText::number(u64::from(entry.send_q)), widths[2]);
+        row.byte(b' ');
+        row.host(&ShortText::host(entry.local.ip()), widths[3]);
+        row.cell(&ShortText::port(entry.local.port()), widths[4]);
+        row.byte(b' ');
+        row.host(&ShortText::host(entry.peer.ip()), widths[5]);
+        let peer_port = ShortText::port(entry.peer.port());
+        let port_end = row.len + peer_port.len;
+        row.cell(&peer_port, widths[6]);
+        // The last port's padding only stays when a timer or processes follow it (ss's
+        // columns); otherwise the line ends at the port.
+        let timer = entry.timer.ss_name().filter(|_| args.timers);
+        let processes = owners.get(&entry.inode).filter(|_| args.processes && entry.inode != 0);
+        let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
+        text.extend_from_slice(&row.bytes[..kept]);
+        if let Some(name) = timer {
             let _ = io::Write::write_fmt(
                 &mut text,
                 format_args!(
@@ -753,9 +785,7 @@ fn render_table(
                 ),
             );
         }
-        if args.processes
-            && let Some(list) = owners.get(&entry.inode).filter(|_| entry.inode != 0)
-        {
+        if let Some(list) = processes {
             text.extend_from_slice(b" users:(");
             for (i, owner) in list.iter().enumerate() {
                 if i > 0 {
@@ -768,7 +798,6 @@ fn render_table(
             }
             text.push(b')');
         }
-        trim_line_end(&mut text);
         text.push(b'\n');
         if text.len() >= TABLE_CHUNK {
             out.result(&Text(into_string(std::mem::take(&mut text))))?;
@@ -784,6 +813,46 @@ fn render_table(
 /// Table bytes as text; they are ASCII plus process names that were valid UTF-8 when read.
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// One table line, built on the stack with fixed-size copies (a whole cell, a block of
+/// spaces) that the compiler turns into a few vector stores instead of a `memcpy` call per
+/// piece; only the bytes counted in `len` are kept. Big enough for seven cells of at most
+/// 48 bytes, each padded to at most 48, plus one block's overrun.
+struct Row {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl Row {
+    fn new() -> Row {
+        Row { bytes: [0; 512], len: 0 }
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    fn spaces(&mut self, n: usize) {
+        self.bytes[self.len..self.len + 48].copy_from_slice(&[b' '; 48]);
+        self.len += n.min(48);
+    }
+
+    /// A left-aligned cell padded to `width`.
+    fn cell(&mut self, cell: &ShortText, width: usize) {
+        self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
+        self.len += cell.len;
+        self.spaces(width.saturating_sub(cell.len));
+    }
+
+    /// A host right-aligned to `width`, then the ':' before its port.
+    fn host(&mut self, cell: &ShortText, width: usize) {
+        self.spaces(width.saturating_sub(cell.len));
+        self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
+        self.len += cell.len;
+        self.byte(b':');
+    }
 }
 
 /// `State Recv-Q Send-Q Local:Port Peer:Port`, padded to `widths`: text columns left-aligned,
