@@ -608,41 +608,6 @@ impl ShortText {
         self.len = end;
     }
 
-    /// Writes the digits in place, two at a time from a table, last pair first: no division
-    /// per digit and no copy. Only ever called with room for 20 digits.
-    fn push_number(&mut self, mut n: u64) {
-        let mut end = self.len + digits(n);
-        self.len = end;
-        while n >= 100 {
-            end -= 2;
-            self.bytes[end..end + 2].copy_from_slice(&DIGIT_PAIRS[(n % 100) as usize]);
-            n /= 100;
-        }
-        if n >= 10 {
-            self.bytes[end - 2..end].copy_from_slice(&DIGIT_PAIRS[n as usize]);
-        } else {
-            self.bytes[end - 1] = b'0' + n as u8;
-        }
-    }
-
-    fn number(n: u64) -> ShortText {
-        let mut text = ShortText::default();
-        text.push_number(n);
-        text
-    }
-
-    /// ss's port text: the number, `*` for none (a listener's peer).
-    fn port(port: u16) -> ShortText {
-        match port {
-            0 => {
-                let mut text = ShortText::default();
-                text.push(b"*");
-                text
-            }
-            _ => ShortText::number(u64::from(port)),
-        }
-    }
-
     /// ss's host text: `127.0.0.1`, `[::1]`, `[::ffff:127.0.0.1]`. IPv4, the common case, is
     /// written by hand; IPv6's zero compression is left to std.
     fn host(ip: IpAddr) -> ShortText {
@@ -751,30 +716,34 @@ fn render_table(
                 Some(Change::Moved(_)) => b"~ ",
             });
         }
-        let mut state = ShortText::default();
-        if let Some(Change::Moved(before)) = change {
-            state.push(before.ss_name().as_bytes());
-            state.push(b"->");
-        }
-        state.push(entry.state.ss_name().as_bytes());
         row.len = 0;
-        row.cell(&state, widths[0]);
+        match change {
+            Some(Change::Moved(before)) => {
+                let mut state = ShortText::default();
+                state.push(before.ss_name().as_bytes());
+                state.push(b"->");
+                state.push(entry.state.ss_name().as_bytes());
+                row.cell(&state, widths[0]);
+            }
+            _ => row.state(entry.state, widths[0]),
+        }
         row.byte(b' ');
-        row.cell(&ShortText::number(u64::from(entry.recv_q)), widths[1]);
+        row.number(u64::from(entry.recv_q), widths[1]);
         row.byte(b' ');
-        row.cell(&ShortText::number(u64::from(entry.send_q)), widths[2]);
+        row.number(u64::from(entry.send_q), widths[2]);
         row.byte(b' ');
-        row.host(&ShortText::host(entry.local.ip()), widths[3]);
-        row.cell(&ShortText::port(entry.local.port()), widths[4]);
+        row.host(entry.local.ip(), widths[3]);
+        row.port(entry.local.port(), widths[4]);
         row.byte(b' ');
-        row.host(&ShortText::host(entry.peer.ip()), widths[5]);
-        let peer_port = ShortText::port(entry.peer.port());
-        let port_end = row.len + peer_port.len;
-        row.cell(&peer_port, widths[6]);
+        row.host(entry.peer.ip(), widths[5]);
+        let port_end = row.port(entry.peer.port(), widths[6]);
         // The last port's padding only stays when a timer or processes follow it (ss's
         // columns); otherwise the line ends at the port.
         let timer = entry.timer.ss_name().filter(|_| args.timers);
-        let processes = owners.get(&entry.inode).filter(|_| args.processes && entry.inode != 0);
+        let processes = match args.processes && entry.inode != 0 {
+            true => owners.get(&entry.inode),
+            false => None,
+        };
         let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
         text.extend_from_slice(&row.bytes[..kept]);
         if let Some(name) = timer {
@@ -853,12 +822,94 @@ impl Row {
         self.spaces(width.saturating_sub(cell.len));
     }
 
-    /// A host right-aligned to `width`, then the ':' before its port.
-    fn host(&mut self, cell: &ShortText, width: usize) {
-        self.spaces(width.saturating_sub(cell.len));
-        self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
-        self.len += cell.len;
-        self.byte(b':');
+    /// ss's name of the state, from a table of names padded to 16 bytes.
+    fn state(&mut self, state: TcpState, width: usize) {
+        let (name, len) = &STATE_CELLS[usize::from(state.code())];
+        self.bytes[self.len..self.len + 16].copy_from_slice(name);
+        self.len += len;
+        self.spaces(width.saturating_sub(*len));
+    }
+
+    /// A number left-aligned and padded to `width`, its digits written in place.
+    fn number(&mut self, n: u64, width: usize) {
+        let len = digits(n);
+        write_digits(&mut self.bytes[self.len..self.len + len], n);
+        self.len += len;
+        self.spaces(width.saturating_sub(len));
+    }
+
+    /// ss's port text, `*` for none (a listener's peer), padded to `width`. Returns where the
+    /// text ends, before the padding.
+    fn port(&mut self, port: u16, width: usize) -> usize {
+        let start = self.len;
+        match port {
+            0 => self.byte(b'*'),
+            _ => {
+                let len = digits(u64::from(port));
+                write_digits(&mut self.bytes[start..start + len], u64::from(port));
+                self.len += len;
+            }
+        }
+        let end = self.len;
+        self.spaces(width.saturating_sub(end - start));
+        end
+    }
+
+    /// A host right-aligned to `width`, then the ':' before its port. IPv4, the common case,
+    /// is written in place octet by octet (each with a dot; the last dot becomes the ':').
+    fn host(&mut self, ip: IpAddr, width: usize) {
+        match ip {
+            IpAddr::V4(ip) => {
+                self.spaces(width.saturating_sub(host_width(IpAddr::V4(ip))));
+                for octet in ip.octets() {
+                    let entry = &OCTETS[usize::from(octet)];
+                    self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
+                    self.len += usize::from(entry[4]);
+                }
+                self.bytes[self.len - 1] = b':';
+            }
+            IpAddr::V6(_) => {
+                let cell = ShortText::host(ip);
+                self.spaces(width.saturating_sub(cell.len));
+                self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
+                self.len += cell.len;
+                self.byte(b':');
+            }
+        }
+    }
+}
+
+/// ss's state names padded to 16 bytes, and their lengths, by state code.
+const STATE_CELLS: [([u8; 16], usize); 13] = {
+    let mut table = [([b' '; 16], 0); 13];
+    let mut i = 0;
+    while i < TcpState::ALL.len() {
+        let state = TcpState::ALL[i];
+        let name = state.ss_name().as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            table[state.code() as usize].0[j] = name[j];
+            j += 1;
+        }
+        table[state.code() as usize].1 = name.len();
+        i += 1;
+    }
+    table
+};
+
+/// Writes `n` into exactly `digits(n)` bytes, two digits at a time from a table, last pair
+/// first: no division per digit.
+fn write_digits(out: &mut [u8], mut n: u64) {
+    let mut end = out.len();
+    while n >= 100 {
+        end -= 2;
+        out[end..end + 2].copy_from_slice(&DIGIT_PAIRS[(n % 100) as usize]);
+        n /= 100;
+    }
+    if n >= 10 {
+        out[end - 2..end].copy_from_slice(&DIGIT_PAIRS[n as usize]);
+    } else {
+        out[end - 1] = b'0' + n as u8;
     }
 }
 

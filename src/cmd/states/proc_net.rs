@@ -45,7 +45,7 @@ impl TcpState {
         TcpState::ALL.get(usize::from(code).checked_sub(1)?).copied()
     }
 
-    pub fn code(self) -> u8 {
+    pub const fn code(self) -> u8 {
         self as u8
     }
 
@@ -56,7 +56,7 @@ impl TcpState {
 
     /// The name `ss` prints (ESTAB, TIME-WAIT, ...). NEW_SYN_RECV never reaches /proc (request
     /// sockets are shown as SYN_RECV) but has a name in case a kernel starts printing it.
-    pub fn ss_name(self) -> &'static str {
+    pub const fn ss_name(self) -> &'static str {
         match self {
             TcpState::Established => "ESTAB",
             TcpState::SynSent => "SYN-SENT",
