@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -632,23 +632,72 @@ impl ShortText {
     fn host(ip: IpAddr) -> ShortText {
         let mut text = ShortText::default();
         match ip {
-            IpAddr::V4(ip) => {
-                // Each octet as a fixed four-byte copy from the table (digits and a dot);
-                // the last one's dot is dropped by not counting it.
-                for octet in ip.octets() {
-                    let entry = &OCTETS[usize::from(octet)];
-                    text.bytes[text.len..text.len + 4].copy_from_slice(&entry[..4]);
-                    text.len += usize::from(entry[4]);
-                }
-                text.len -= 1;
-            }
+            IpAddr::V4(ip) => text.push_v4(ip),
             IpAddr::V6(ip) => {
-                let mut cursor = io::Cursor::new(&mut text.bytes[..]);
-                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("[{ip}]"));
-                text.len = cursor.position() as usize;
+                text.push(b"[");
+                text.push_v6(ip);
+                text.push(b"]");
             }
         }
         text
+    }
+
+    /// Each octet as a fixed four-byte copy from the table (digits and a dot); the last
+    /// one's dot is dropped by not counting it.
+    fn push_v4(&mut self, ip: Ipv4Addr) {
+        for octet in ip.octets() {
+            let entry = &OCTETS[usize::from(octet)];
+            self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
+            self.len += usize::from(entry[4]);
+        }
+        self.len -= 1;
+    }
+
+    /// The text std's `Display` gives (RFC 5952: lowercase hex groups, the first longest run
+    /// of two or more zero groups as `::`, `::ffff:a.b.c.d` for a v4-mapped address), written
+    /// by hand: going through `fmt` costs over a thousand instructions per address, and a
+    /// table prints each host twice (widths, then text).
+    fn push_v6(&mut self, ip: Ipv6Addr) {
+        if let Some(v4) = ip.to_ipv4_mapped() {
+            self.push(b"::ffff:");
+            self.push_v4(v4);
+            return;
+        }
+        let groups = ip.segments();
+        let (mut zeros_at, mut zeros_len, mut run_at, mut run_len) = (0, 0, 0, 0);
+        for (i, &group) in groups.iter().enumerate() {
+            if group != 0 {
+                run_len = 0;
+                continue;
+            }
+            if run_len == 0 {
+                run_at = i;
+            }
+            run_len += 1;
+            if run_len > zeros_len {
+                (zeros_at, zeros_len) = (run_at, run_len);
+            }
+        }
+        if zeros_len > 1 {
+            self.push_groups(&groups[..zeros_at]);
+            self.push(b"::");
+            self.push_groups(&groups[zeros_at + zeros_len..]);
+        } else {
+            self.push_groups(&groups);
+        }
+    }
+
+    /// `2001:db8:0:1`: lowercase hex without leading zeros, colon-separated.
+    fn push_groups(&mut self, groups: &[u16]) {
+        for (i, &group) in groups.iter().enumerate() {
+            if i > 0 {
+                self.push(b":");
+            }
+            let digits = (16 - group.leading_zeros() as usize).div_ceil(4).max(1);
+            for shift in (0..digits).rev() {
+                self.push(&[b"0123456789abcdef"[usize::from(group >> (4 * shift)) & 0xf]]);
+            }
+        }
     }
 }
 
@@ -1273,6 +1322,50 @@ mod tests {
         assert!(one("all").contains(TcpState::Closing));
         let err = parse_state_filter("waiting").unwrap_err();
         assert!(err.starts_with("'waiting': expected a TCP state: established"), "{err}");
+    }
+
+    #[test]
+    fn hosts_print_as_std_displays_them() {
+        let mut ips: Vec<IpAddr> = [
+            "::",
+            "::1",
+            "1::",
+            "::2:0:0:3",
+            "1:0:0:2:0:0:0:3",
+            "1:0:0:2:0:0:3:0",
+            "0:0:1:0:0:1:0:0",
+            "fe80::1:0:0:0",
+            "2001:db8::ff00:42:8329",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "::ffff:127.0.0.1",
+            "::ffff:0.0.0.0",
+            "::127.0.0.1",
+            "64:ff9b::10.1.2.3",
+            "1:2:3:4:5:6:7:0",
+            "0.0.0.0",
+            "127.0.0.1",
+            "255.255.255.255",
+            "10.200.3.45",
+        ]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+        // Every pattern of zero and non-zero groups, with groups of each digit count.
+        for mask in 0..=255u32 {
+            let groups: Vec<u16> = (0..8)
+                .map(|i| if mask >> i & 1 == 1 { [0x1, 0x2a, 0xbcd, 0xf00f][i % 4] } else { 0 })
+                .collect();
+            ips.push(IpAddr::from(std::array::from_fn::<u16, 8, _>(|i| groups[i])));
+        }
+        for ip in ips {
+            let expected = match ip {
+                IpAddr::V4(_) => ip.to_string(),
+                IpAddr::V6(_) => format!("[{ip}]"),
+            };
+            let text = ShortText::host(ip);
+            assert_eq!(std::str::from_utf8(&text.bytes[..text.len]).unwrap(), expected);
+            assert_eq!(host_width(ip), expected.len());
+        }
     }
 
     #[test]
