@@ -531,3 +531,59 @@ fn syn_sent_to_a_host_that_drops_syns_matches_ss_as_root() {
     let timers = run_in(Some(&ns.name), bin.to_str().unwrap(), &["states".into(), "-o".into()]);
     assert!(timers.contains("timer:(on,"), "a SYN_SENT socket has its retransmit timer on: {timers}");
 }
+
+#[test]
+fn a_captured_table_prints_exactly_these_bytes() {
+    // Pins the table text byte for byte (widths, alignment, zero compression, v4-mapped
+    // hosts, the timer column's padding), so work on the formatting cannot change it unseen.
+    let root = tempfile::Builder::new().prefix("skstates-").tempdir().unwrap();
+    std::fs::create_dir(root.path().join("net")).unwrap();
+    let tcp = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 4242 1 0000000075a50d12 100 0 0 10 0
+   1: 0A01A8C0:C350 0100007F:1F90 01 0001E240:00000020 02:000AFC7E 00000000  1000        0 551234 2 00000000a1b2c3d4 20 4 30 10 -1
+   2: 0100007F:E244 FE01A8C0:0016 06 00000000:00000000 03:00000EDA 00000000     0        0 0 3 00000000d00dfeed
+   3: 0100007F:1F90 0100007F:C000 03 00000000:00000000 01:00000064 00000002     0        0 0 0 0000000000000000
+";
+    let tcp6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000001000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000080 00:00000000 00000000     0        0 20511 1 0000000000000000 100 0 0 10 0
+   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D431 08 00000000:00000000 00:00000000 00000000  1000        0 77 1 0000000012345678 20 4 1 10 -1
+   2: B80D0120000000000000000001000000:01BB B80D0120000000000000000002000000:9C40 04 00001000:00000000 04:00000190 00000003     0        3 88 2 0000000000000000 20 4 0 10 7
+   3: 000080FE00000000FF0000020000FE00:A5A5 B80D01200000AB00CD00000000000100:0050 01 00000000:00000000 01:00000015 00000001     0        0 99 2 0000000000000000 20 4 0 10 7
+";
+    std::fs::write(root.path().join("net/tcp"), tcp).unwrap();
+    std::fs::write(root.path().join("net/tcp6"), tcp6).unwrap();
+    let table = |extra: &[&str]| {
+        let mut args = vec!["states", "--proc-root", root.path().to_str().unwrap()];
+        args.extend(extra);
+        let out = sockkit().args(&args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(
+        table(&[]),
+        "\
+State      Recv-Q Send-Q       Local-Address:Port           Peer-Address:Port
+LISTEN     3      0                127.0.0.1:8080                0.0.0.0:*
+ESTAB      32     123456        192.168.1.10:50000             127.0.0.1:8080
+TIME-WAIT  0      0                127.0.0.1:57924         192.168.1.254:22
+SYN-RECV   0      0                127.0.0.1:8080              127.0.0.1:49152
+LISTEN     128    0                    [::1]:22                     [::]:*
+CLOSE-WAIT 0      0       [::ffff:127.0.0.1]:8080     [::ffff:127.0.0.1]:54321
+FIN-WAIT-1 0      4096         [2001:db8::1]:443           [2001:db8::2]:40000
+ESTAB      0      0      [fe80::200:ff:fe:0]:42405 [2001:db8:ab::cd:1:0]:80
+"
+    );
+    assert_eq!(
+        table(&["-o"]),
+        "\
+State      Recv-Q Send-Q       Local-Address:Port           Peer-Address:Port  Timer
+LISTEN     3      0                127.0.0.1:8080                0.0.0.0:*
+ESTAB      32     123456        192.168.1.10:50000             127.0.0.1:8080  timer:(keepalive,119min,0)
+TIME-WAIT  0      0                127.0.0.1:57924         192.168.1.254:22    timer:(timewait,38sec,0)
+SYN-RECV   0      0                127.0.0.1:8080              127.0.0.1:49152 timer:(on,1sec,2)
+LISTEN     128    0                    [::1]:22                     [::]:*
+CLOSE-WAIT 0      0       [::ffff:127.0.0.1]:8080     [::ffff:127.0.0.1]:54321
+FIN-WAIT-1 0      4096         [2001:db8::1]:443           [2001:db8::2]:40000 timer:(persist,4sec,3)
+ESTAB      0      0      [fe80::200:ff:fe:0]:42405 [2001:db8:ab::cd:1:0]:80    timer:(on,210ms,1)
+"
+    );
+}

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -237,7 +237,7 @@ impl Reader {
     }
 
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
-        let mut sockets = Vec::new();
+        let mut sockets = socket_vec();
         for path in &self.files {
             let mut file = match File::open(path) {
                 Ok(file) => file,
@@ -287,6 +287,25 @@ impl Reader {
         }
         Ok(sockets)
     }
+}
+
+/// Room for 131,072 sockets (23 MB of address space, not of memory: pages are only backed
+/// when written), advised to be backed by transparent huge pages. 100,000 sockets are 17 MB
+/// that the kernel would otherwise fault in and zero 4 KiB at a time, over 4,000 faults; with
+/// huge pages it is a handful. Only advice: where THP is off, nothing changes.
+fn socket_vec() -> Vec<TcpEntry> {
+    const HUGE_PAGE: usize = 2 << 20;
+    let mut sockets = Vec::with_capacity(1 << 17);
+    let spare = sockets.spare_capacity_mut();
+    let start = spare.as_mut_ptr() as usize;
+    let (first, last) =
+        (start.next_multiple_of(HUGE_PAGE), (start + size_of_val(spare)) / HUGE_PAGE * HUGE_PAGE);
+    if first < last {
+        // SAFETY: the range lies inside the vector's own allocation, and MADV_HUGEPAGE only
+        // changes how its pages are backed, never their contents.
+        unsafe { libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_HUGEPAGE) };
+    }
+    sockets
 }
 
 /// Lines the parser did not understand: how many, and the first one.
@@ -542,13 +561,15 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
 }
 
 /// Prebuilt human text, many table lines at once, so 100,000 rows cost a few dozen writes.
+/// Borrowed, so one buffer serves every chunk: a fresh 256 KiB per chunk would be fresh pages
+/// for the kernel to fault in and zero, 64 per chunk.
 #[derive(Serialize)]
-struct Text(String);
+struct Text<'a>(&'a str);
 
-impl Record for Text {
+impl Record for Text<'_> {
     const EVENT: &'static str = "table";
     fn human(&self, out: &mut String, _: Paint) {
-        out.push_str(self.0.strip_suffix('\n').unwrap_or(&self.0));
+        out.push_str(self.0.strip_suffix('\n').unwrap_or(self.0));
     }
 }
 
@@ -580,7 +601,9 @@ fn digits(n: u64) -> usize {
 
 fn host_width(ip: IpAddr) -> usize {
     match ip {
-        IpAddr::V4(ip) => 3 + ip.octets().iter().map(|&o| digits(u64::from(o))).sum::<usize>(),
+        IpAddr::V4(ip) => {
+            ip.octets().iter().map(|&o| usize::from(OCTETS[usize::from(o)][4])).sum::<usize>() - 1
+        }
         IpAddr::V6(_) => ShortText::host(ip).len,
     }
 }
@@ -604,64 +627,107 @@ impl ShortText {
         self.len = end;
     }
 
-    fn push_number(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.push(&digits[i..]);
-    }
-
-    fn number(n: u64) -> ShortText {
-        let mut text = ShortText::default();
-        text.push_number(n);
-        text
-    }
-
-    /// ss's port text: the number, `*` for none (a listener's peer).
-    fn port(port: u16) -> ShortText {
-        match port {
-            0 => {
-                let mut text = ShortText::default();
-                text.push(b"*");
-                text
-            }
-            _ => ShortText::number(u64::from(port)),
-        }
-    }
-
     /// ss's host text: `127.0.0.1`, `[::1]`, `[::ffff:127.0.0.1]`. IPv4, the common case, is
     /// written by hand; IPv6's zero compression is left to std.
     fn host(ip: IpAddr) -> ShortText {
         let mut text = ShortText::default();
         match ip {
-            IpAddr::V4(ip) => {
-                for (i, octet) in ip.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        text.push(b".");
-                    }
-                    text.push_number(u64::from(octet));
-                }
-            }
+            IpAddr::V4(ip) => text.push_v4(ip),
             IpAddr::V6(ip) => {
-                let mut cursor = io::Cursor::new(&mut text.bytes[..]);
-                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("[{ip}]"));
-                text.len = cursor.position() as usize;
+                text.push(b"[");
+                text.push_v6(ip);
+                text.push(b"]");
             }
         }
         text
     }
 
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
+    /// Each octet as a fixed four-byte copy from the table (digits and a dot); the last
+    /// one's dot is dropped by not counting it.
+    fn push_v4(&mut self, ip: Ipv4Addr) {
+        for octet in ip.octets() {
+            let entry = &OCTETS[usize::from(octet)];
+            self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
+            self.len += usize::from(entry[4]);
+        }
+        self.len -= 1;
+    }
+
+    /// The text std's `Display` gives (RFC 5952: lowercase hex groups, the first longest run
+    /// of two or more zero groups as `::`, `::ffff:a.b.c.d` for a v4-mapped address), written
+    /// by hand: going through `fmt` costs over a thousand instructions per address, and a
+    /// table prints each host twice (widths, then text).
+    fn push_v6(&mut self, ip: Ipv6Addr) {
+        if let Some(v4) = ip.to_ipv4_mapped() {
+            self.push(b"::ffff:");
+            self.push_v4(v4);
+            return;
+        }
+        let groups = ip.segments();
+        let (mut zeros_at, mut zeros_len, mut run_at, mut run_len) = (0, 0, 0, 0);
+        for (i, &group) in groups.iter().enumerate() {
+            if group != 0 {
+                run_len = 0;
+                continue;
+            }
+            if run_len == 0 {
+                run_at = i;
+            }
+            run_len += 1;
+            if run_len > zeros_len {
+                (zeros_at, zeros_len) = (run_at, run_len);
+            }
+        }
+        if zeros_len > 1 {
+            self.push_groups(&groups[..zeros_at]);
+            self.push(b"::");
+            self.push_groups(&groups[zeros_at + zeros_len..]);
+        } else {
+            self.push_groups(&groups);
+        }
+    }
+
+    /// `2001:db8:0:1`: lowercase hex without leading zeros, colon-separated.
+    fn push_groups(&mut self, groups: &[u16]) {
+        for (i, &group) in groups.iter().enumerate() {
+            if i > 0 {
+                self.push(b":");
+            }
+            let digits = (16 - group.leading_zeros() as usize).div_ceil(4).max(1);
+            for shift in (0..digits).rev() {
+                self.push(&[b"0123456789abcdef"[usize::from(group >> (4 * shift)) & 0xf]]);
+            }
+        }
     }
 }
+
+/// "00" to "99", for writing numbers two digits at a time.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut table = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    table
+};
+
+/// Every octet's text and a dot in four bytes, then how many of them count: `7.` is
+/// `[b'7', b'.', 0, 0, 2]`, `127.` is `[b'1', b'2', b'7', b'.', 4]`.
+const OCTETS: [[u8; 5]; 256] = {
+    let mut table = [[0; 5]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let n = i as u8;
+        table[i] = match n {
+            0..=9 => [b'0' + n, b'.', 0, 0, 2],
+            10..=99 => [b'0' + n / 10, b'0' + n % 10, b'.', 0, 3],
+            _ => [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10, b'.', 4],
+        };
+        i += 1;
+    }
+    table
+};
 
 fn pad(text: &mut Vec<u8>, n: usize) {
     text.resize(text.len() + n, b' ');
@@ -708,6 +774,7 @@ fn render_table(
     }
     trim_line_end(&mut text);
     text.push(b'\n');
+    let mut row = Row::new();
     for (entry, change) in frame.iter() {
         if watching {
             text.extend_from_slice(match change {
@@ -717,33 +784,37 @@ fn render_table(
                 Some(Change::Moved(_)) => b"~ ",
             });
         }
-        let mut state = ShortText::default();
-        if let Some(Change::Moved(before)) = change {
-            state.push(before.ss_name().as_bytes());
-            state.push(b"->");
+        row.len = 0;
+        match change {
+            Some(Change::Moved(before)) => {
+                let mut state = ShortText::default();
+                state.push(before.ss_name().as_bytes());
+                state.push(b"->");
+                state.push(entry.state.ss_name().as_bytes());
+                row.cell(&state, widths[0]);
+            }
+            _ => row.state(entry.state, widths[0]),
         }
-        state.push(entry.state.ss_name().as_bytes());
-        let (recv_q, send_q) =
-            (ShortText::number(u64::from(entry.recv_q)), ShortText::number(u64::from(entry.send_q)));
-        let (local_host, local_port) =
-            (ShortText::host(entry.local.ip()), ShortText::port(entry.local.port()));
-        let (peer_host, peer_port) = (ShortText::host(entry.peer.ip()), ShortText::port(entry.peer.port()));
-        push_row(
-            &mut text,
-            &widths,
-            [
-                state.as_bytes(),
-                recv_q.as_bytes(),
-                send_q.as_bytes(),
-                local_host.as_bytes(),
-                local_port.as_bytes(),
-                peer_host.as_bytes(),
-                peer_port.as_bytes(),
-            ],
-        );
-        if args.timers
-            && let Some(name) = entry.timer.ss_name()
-        {
+        row.byte(b' ');
+        row.number(u64::from(entry.recv_q), widths[1]);
+        row.byte(b' ');
+        row.number(u64::from(entry.send_q), widths[2]);
+        row.byte(b' ');
+        row.host(entry.local.ip(), widths[3]);
+        row.port(entry.local.port(), widths[4]);
+        row.byte(b' ');
+        row.host(entry.peer.ip(), widths[5]);
+        let port_end = row.port(entry.peer.port(), widths[6]);
+        // The last port's padding only stays when a timer or processes follow it (ss's
+        // columns); otherwise the line ends at the port.
+        let timer = entry.timer.ss_name().filter(|_| args.timers);
+        let processes = match args.processes && entry.inode != 0 {
+            true => owners.get(&entry.inode),
+            false => None,
+        };
+        let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
+        text.extend_from_slice(&row.bytes[..kept]);
+        if let Some(name) = timer {
             let _ = io::Write::write_fmt(
                 &mut text,
                 format_args!(
@@ -753,9 +824,7 @@ fn render_table(
                 ),
             );
         }
-        if args.processes
-            && let Some(list) = owners.get(&entry.inode).filter(|_| entry.inode != 0)
-        {
+        if let Some(list) = processes {
             text.extend_from_slice(b" users:(");
             for (i, owner) in list.iter().enumerate() {
                 if i > 0 {
@@ -768,22 +837,148 @@ fn render_table(
             }
             text.push(b')');
         }
-        trim_line_end(&mut text);
         text.push(b'\n');
         if text.len() >= TABLE_CHUNK {
-            out.result(&Text(into_string(std::mem::take(&mut text))))?;
-            text.reserve(TABLE_CHUNK + 4096);
+            out.result(&Text(&as_text(&text)))?;
+            text.clear();
         }
     }
     if !text.is_empty() {
-        out.result(&Text(into_string(text)))?;
+        out.result(&Text(&as_text(&text)))?;
     }
     Ok(())
 }
 
 /// Table bytes as text; they are ASCII plus process names that were valid UTF-8 when read.
-fn into_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+/// (`from_utf8` checks ASCII a word at a time; the lossy walk is ten times slower, so it
+/// only runs when the check fails.)
+fn as_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// One table line, built on the stack with fixed-size copies (a whole cell, a block of
+/// spaces) that the compiler turns into a few vector stores instead of a `memcpy` call per
+/// piece; only the bytes counted in `len` are kept. Big enough for seven cells of at most
+/// 48 bytes, each padded to at most 48, plus one block's overrun.
+struct Row {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl Row {
+    fn new() -> Row {
+        Row { bytes: [0; 512], len: 0 }
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    fn spaces(&mut self, n: usize) {
+        self.bytes[self.len..self.len + 48].copy_from_slice(&[b' '; 48]);
+        self.len += n.min(48);
+    }
+
+    /// A left-aligned cell padded to `width`.
+    fn cell(&mut self, cell: &ShortText, width: usize) {
+        self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
+        self.len += cell.len;
+        self.spaces(width.saturating_sub(cell.len));
+    }
+
+    /// ss's name of the state, from a table of names padded to 16 bytes.
+    fn state(&mut self, state: TcpState, width: usize) {
+        let (name, len) = &STATE_CELLS[usize::from(state.code())];
+        self.bytes[self.len..self.len + 16].copy_from_slice(name);
+        self.len += len;
+        self.spaces(width.saturating_sub(*len));
+    }
+
+    /// A number left-aligned and padded to `width`, its digits written in place.
+    fn number(&mut self, n: u64, width: usize) {
+        let len = digits(n);
+        write_digits(&mut self.bytes[self.len..self.len + len], n);
+        self.len += len;
+        self.spaces(width.saturating_sub(len));
+    }
+
+    /// ss's port text, `*` for none (a listener's peer), padded to `width`. Returns where the
+    /// text ends, before the padding.
+    fn port(&mut self, port: u16, width: usize) -> usize {
+        let start = self.len;
+        match port {
+            0 => self.byte(b'*'),
+            _ => {
+                let len = digits(u64::from(port));
+                write_digits(&mut self.bytes[start..start + len], u64::from(port));
+                self.len += len;
+            }
+        }
+        let end = self.len;
+        self.spaces(width.saturating_sub(end - start));
+        end
+    }
+
+    /// A host right-aligned to `width`, then the ':' before its port. IPv4, the common case,
+    /// is written in place octet by octet (each with a dot; the last dot becomes the ':').
+    fn host(&mut self, ip: IpAddr, width: usize) {
+        match ip {
+            IpAddr::V4(ip) => {
+                self.spaces(width.saturating_sub(host_width(IpAddr::V4(ip))));
+                for octet in ip.octets() {
+                    let entry = &OCTETS[usize::from(octet)];
+                    self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
+                    self.len += usize::from(entry[4]);
+                }
+                self.bytes[self.len - 1] = b':';
+            }
+            IpAddr::V6(_) => {
+                let cell = ShortText::host(ip);
+                self.spaces(width.saturating_sub(cell.len));
+                self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
+                self.len += cell.len;
+                self.byte(b':');
+            }
+        }
+    }
+}
+
+/// ss's state names padded to 16 bytes, and their lengths, by state code.
+const STATE_CELLS: [([u8; 16], usize); 13] = {
+    let mut table = [([b' '; 16], 0); 13];
+    let mut i = 0;
+    while i < TcpState::ALL.len() {
+        let state = TcpState::ALL[i];
+        let name = state.ss_name().as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            table[state.code() as usize].0[j] = name[j];
+            j += 1;
+        }
+        table[state.code() as usize].1 = name.len();
+        i += 1;
+    }
+    table
+};
+
+/// Writes `n` into exactly `digits(n)` bytes, two digits at a time from a table, last pair
+/// first: no division per digit.
+fn write_digits(out: &mut [u8], mut n: u64) {
+    let mut end = out.len();
+    while n >= 100 {
+        end -= 2;
+        out[end..end + 2].copy_from_slice(&DIGIT_PAIRS[(n % 100) as usize]);
+        n /= 100;
+    }
+    if n >= 10 {
+        out[end - 2..end].copy_from_slice(&DIGIT_PAIRS[n as usize]);
+    } else {
+        out[end - 1] = b'0' + n as u8;
+    }
 }
 
 /// `State Recv-Q Send-Q Local:Port Peer:Port`, padded to `widths`: text columns left-aligned,
@@ -1127,6 +1322,50 @@ mod tests {
         assert!(one("all").contains(TcpState::Closing));
         let err = parse_state_filter("waiting").unwrap_err();
         assert!(err.starts_with("'waiting': expected a TCP state: established"), "{err}");
+    }
+
+    #[test]
+    fn hosts_print_as_std_displays_them() {
+        let mut ips: Vec<IpAddr> = [
+            "::",
+            "::1",
+            "1::",
+            "::2:0:0:3",
+            "1:0:0:2:0:0:0:3",
+            "1:0:0:2:0:0:3:0",
+            "0:0:1:0:0:1:0:0",
+            "fe80::1:0:0:0",
+            "2001:db8::ff00:42:8329",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "::ffff:127.0.0.1",
+            "::ffff:0.0.0.0",
+            "::127.0.0.1",
+            "64:ff9b::10.1.2.3",
+            "1:2:3:4:5:6:7:0",
+            "0.0.0.0",
+            "127.0.0.1",
+            "255.255.255.255",
+            "10.200.3.45",
+        ]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+        // Every pattern of zero and non-zero groups, with groups of each digit count.
+        for mask in 0..=255u32 {
+            let groups: Vec<u16> = (0..8)
+                .map(|i| if mask >> i & 1 == 1 { [0x1, 0x2a, 0xbcd, 0xf00f][i % 4] } else { 0 })
+                .collect();
+            ips.push(IpAddr::from(std::array::from_fn::<u16, 8, _>(|i| groups[i])));
+        }
+        for ip in ips {
+            let expected = match ip {
+                IpAddr::V4(_) => ip.to_string(),
+                IpAddr::V6(_) => format!("[{ip}]"),
+            };
+            let text = ShortText::host(ip);
+            assert_eq!(std::str::from_utf8(&text.bytes[..text.len]).unwrap(), expected);
+            assert_eq!(host_width(ip), expected.len());
+        }
     }
 
     #[test]
