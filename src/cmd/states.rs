@@ -529,14 +529,14 @@ fn diff(previous: Option<&HashMap<Key, TcpEntry>>, mut sockets: Vec<TcpEntry>, n
 
 fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Printer) -> anyhow::Result<()> {
     let hz = clock_ticks_per_second();
-    if out.is_json() {
+    if out.is_json() && !args.summary {
         for (entry, change) in frame.iter() {
             // With -p every socket carries `processes`, empty when no owner is visible (TIME_WAIT
             // has none; other users' processes need root).
             let processes = args.processes.then(|| owners.get(&entry.inode).map_or(&[][..], Vec::as_slice));
             out.result(&SocketRecord::new(entry, change, processes, hz))?;
         }
-    } else if !args.summary {
+    } else if !out.is_json() && !args.summary {
         render_table(frame, args, owners, hz, out)?;
     }
     if args.summary {
