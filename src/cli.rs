@@ -257,6 +257,13 @@ fn unix_addr(text: &str) -> Result<Endpoint, addr::AddrError> {
     if text.starts_with('@') || text.starts_with("unix:") || text.contains('/') {
         return Endpoint::parse(text, None);
     }
+    // `uds serve 127.0.0.1:5500` is a slip for `echo serve`, not a wish for a file of that name.
+    if text.parse::<std::net::SocketAddr>().is_ok() {
+        return Err(addr::AddrError {
+            input: text.to_string(),
+            reason: format!("an IP address, not a Unix socket (a file of that name: ./{text})"),
+        });
+    }
     Endpoint::parse(&format!("unix:{text}"), None).map_err(|mut e| {
         e.input = text.to_string();
         e

@@ -280,6 +280,14 @@ fn a_path_longer_than_sun_path_exits_2_naming_the_limit() {
 }
 
 #[test]
+fn an_ip_address_given_to_uds_is_refused_rather_than_made_a_file() {
+    let dir = temp_dir();
+    let out = sockkit().current_dir(dir.path()).args(["uds", "serve", "127.0.0.1:5500"]).assert().code(2);
+    assert!(stderr_of(&out).contains("an IP address, not a Unix socket"), "{}", stderr_of(&out));
+    assert!(!dir.path().join("127.0.0.1:5500").exists());
+}
+
+#[test]
 fn socat_as_client_gets_its_bytes_back() {
     let dir = temp_dir();
     let path = socket_path(&dir);
