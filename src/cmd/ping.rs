@@ -32,8 +32,9 @@ use icmp::{IcmpError, Message, PayloadCheck};
 const MIN_USER_INTERVAL: Duration = Duration::from_millis(2);
 /// Flood and `-i 0`: a probe as soon as the last is answered, but at least this often.
 const FLOOD_TICK: Duration = Duration::from_millis(10);
-/// Flood turns served without epoll_wait before the loop looks at signals and timers again.
-const FAST_TURNS_WITHOUT_WAIT: u32 = 64;
+/// Flood: the longest the loop goes without epoll_wait (where signals are seen) while
+/// replies keep coming at once.
+const FLOOD_LOOK: Duration = Duration::from_millis(10);
 /// iputils' default -W: how long to wait after the last probe when nothing was answered.
 const DEFAULT_LINGER: Duration = Duration::from_secs(10);
 /// iputils prints times only when the payload can hold its 16-byte timeval; we do the same so
@@ -232,8 +233,10 @@ struct HostState {
     target: Target,
     /// 0: the IPv4 socket, 1: the IPv6 one.
     family: usize,
+    /// The address every probe is sent to, built once.
+    dest: SockAddr,
     next_seq: u16,
-    probes: HashMap<u16, Probe, BuildSeqHasher>,
+    probes: Probes,
     transmitted: u64,
     received: u64,
     duplicates: u64,
@@ -261,7 +264,7 @@ struct Pinger {
     several: bool,
     recv_buf: Vec<u8>,
     /// The request being sent, rebuilt in place for each probe.
-    packet: Vec<u8>,
+    packet: icmp::RequestBuf,
     control: Vec<u8>,
 }
 
@@ -313,9 +316,10 @@ impl Pinger {
                 by_addr.insert(target.addr, i);
                 HostState {
                     family: usize::from(target.addr.is_ipv6()),
+                    dest: SockAddr::from(std::net::SocketAddr::new(target.addr, 0)),
                     target,
                     next_seq: 1,
-                    probes: HashMap::default(),
+                    probes: Probes::default(),
                     transmitted: 0,
                     received: 0,
                     duplicates: 0,
@@ -339,7 +343,7 @@ impl Pinger {
             epoch: Instant::now(),
             several,
             recv_buf: vec![0; RECV_BYTES],
-            packet: Vec::new(),
+            packet: icmp::RequestBuf::default(),
             control: vec![0; 512],
         })
     }
@@ -359,41 +363,40 @@ impl Pinger {
             host.next_send = Some(start);
         }
         let mut ready = Vec::with_capacity(16);
-        let mut turns_without_wait = 0;
-        let mut unread = [false; 2];
+        // Flood: until when turns may skip epoll_wait (and so the signals it reports).
+        let mut look_by = start + FLOOD_LOOK;
         loop {
             let now = Instant::now();
             if lp.stop_signals() > 0 || deadline.is_some_and(|d| now >= d) {
                 return Ok(());
             }
+            let transmitted = self.transmitted();
             for i in 0..self.hosts.len() {
                 self.send_due(i, now, out)?;
             }
-            if self.plan.fast && turns_without_wait < FAST_TURNS_WITHOUT_WAIT {
+            if self.plan.fast && now < look_by && self.transmitted() > transmitted {
                 // Flood: on loopback the reply is usually queued before sendto returns, so
                 // read one datagram now and send the next probe without a trip through
-                // epoll_wait, as iputils' flood loop does.
-                turns_without_wait += 1;
-                let before: u64 = self.hosts.iter().map(|h| h.received).sum();
-                for (family, unread) in unread.iter_mut().enumerate() {
-                    if !self.read_some(family, 1, out)? {
-                        *unread = true;
-                    }
+                // epoll_wait, as iputils' flood loop does. A turn that sent nothing (a reply
+                // is late) or read nothing goes on to sleep in epoll_wait.
+                //
+                // epoll is edge-triggered, but reads here need not empty the queue: every
+                // datagram queued after the last epoll_wait raises a new edge, so what is left
+                // makes the next epoll_wait return at once; after it we drain.
+                let mut read = 0;
+                for family in 0..self.socks.len() {
+                    read += self.read_some(family, 1, out)?;
                 }
-                if self.hosts.iter().map(|h| h.received).sum::<u64>() > before {
+                if read > 0 {
                     continue;
                 }
             }
-            turns_without_wait = 0;
-            // epoll is edge-triggered: read what the fast path left before sleeping.
-            for (family, unread) in unread.iter_mut().enumerate() {
-                if std::mem::take(unread) {
-                    self.drain(family, out)?;
-                }
-            }
+            look_by = now + FLOOD_LOOK;
             if self.hosts.iter().all(|h| self.host_done(h, now)) {
                 return Ok(());
             }
+            // Flood marks wait in stdout's buffer while probes fly; show them before sleeping.
+            out.flush()?;
             let wake = earliest(
                 self.hosts
                     .iter()
@@ -443,11 +446,10 @@ impl Pinger {
         let seq = host.next_seq;
         let packet = &mut self.packet;
         icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp);
-        let dest = SockAddr::from(std::net::SocketAddr::new(host.target.addr, 0));
         // Taken right before sendto: with many hosts, `now` may be a little old already.
         let sent = Sent { at: Instant::now(), wall: SystemTime::now(), stamp };
         let result = loop {
-            match sock.sock.send_to(packet, &dest) {
+            match sock.sock.send_to(packet.bytes(), &host.dest) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 other => break other,
             }
@@ -478,7 +480,7 @@ impl Pinger {
         host.first_sent.get_or_insert(now);
         host.last_event = Some(now);
         if self.plan.flood && out.shows(Level::Normal) {
-            out.data(b".")?;
+            out.progress(b".")?;
         }
         host.next_send = Some(if self.plan.fast {
             now + FLOOD_TICK
@@ -504,6 +506,18 @@ impl Pinger {
         Ok(())
     }
 
+    fn host_index(&self, addr: IpAddr) -> Option<usize> {
+        // One host (a flood): comparing beats hashing the address for every reply.
+        if let [only] = &self.hosts[..] {
+            return (only.target.addr == addr).then_some(0);
+        }
+        self.by_addr.get(&addr).copied()
+    }
+
+    fn transmitted(&self) -> u64 {
+        self.hosts.iter().map(|h| h.transmitted).sum()
+    }
+
     /// Reads everything the socket holds (edge-triggered): replies, ICMP errors, and for a ping
     /// socket its error queue.
     fn drain(&mut self, family: usize, out: &mut Printer) -> anyhow::Result<()> {
@@ -511,13 +525,13 @@ impl Pinger {
     }
 
     /// Reads at most `budget` datagrams from the socket's receive queue (and, once that is
-    /// empty, a ping socket's error queue). True when everything was read: only then may the
-    /// loop sleep in epoll_wait, which is edge-triggered.
-    fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<bool> {
-        let Some(sock) = &self.socks[family] else { return Ok(true) };
+    /// empty, a ping socket's error queue); returns how many it read.
+    fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<usize> {
+        let Some(sock) = &self.socks[family] else { return Ok(0) };
         let fd = sock.sock.as_raw_fd();
         let (kind, v6) = (sock.kind, sock.v6);
-        let mut reads = 0;
+        // recvmsg calls made, and datagrams they returned.
+        let (mut reads, mut got_count) = (0, 0);
         for queue in [0, libc::MSG_ERRQUEUE] {
             if queue != 0 && kind == IcmpKind::Raw {
                 continue;
@@ -525,7 +539,7 @@ impl Pinger {
             let mut pending_errors = 0;
             loop {
                 if reads == budget {
-                    return Ok(false);
+                    return Ok(got_count);
                 }
                 reads += 1;
                 let mut buf = std::mem::take(&mut self.recv_buf);
@@ -536,6 +550,7 @@ impl Pinger {
                         break;
                     }
                     Ok(Some(got)) => {
+                        got_count += 1;
                         let now = Instant::now();
                         if queue == 0 {
                             self.on_datagram(family, kind, v6, &buf[..got.len], &got, now, out)
@@ -556,7 +571,7 @@ impl Pinger {
                 handled?;
             }
         }
-        Ok(true)
+        Ok(got_count)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -583,14 +598,14 @@ impl Pinger {
                 if kind == IcmpKind::Raw && id != our_id {
                     return Ok(());
                 }
-                let Some(&i) = self.by_addr.get(&from) else { return Ok(()) };
+                let Some(i) = self.host_index(from) else { return Ok(()) };
                 self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, got.received_wall, out)
             }
             Message::Error { error, to, id, seq } => {
                 if kind == IcmpKind::Raw && id != our_id {
                     return Ok(());
                 }
-                let Some(&i) = self.by_addr.get(&to) else { return Ok(()) };
+                let Some(i) = self.host_index(to) else { return Ok(()) };
                 self.on_error(i, seq, from, icmp::error_text(error), Some(error), now, out)
             }
             Message::Other => Ok(()),
@@ -606,7 +621,7 @@ impl Pinger {
         out: &mut Printer,
     ) -> anyhow::Result<()> {
         let (Some(to), Some(ext)) = (got.from, got.ext_err.as_ref()) else { return Ok(()) };
-        let Some(&i) = self.by_addr.get(&to) else { return Ok(()) };
+        let Some(i) = self.host_index(to) else { return Ok(()) };
         let Some((_, seq)) = icmp::quoted_echo(v6, bytes) else { return Ok(()) };
         let (text, error) = if ext.origin == libc::SO_EE_ORIGIN_ICMP || ext.origin == libc::SO_EE_ORIGIN_ICMP6
         {
@@ -634,7 +649,7 @@ impl Pinger {
     ) -> anyhow::Result<()> {
         let plan = &self.plan;
         let host = &mut self.hosts[i];
-        let Some(probe) = host.probes.get_mut(&seq) else { return Ok(()) };
+        let Some(probe) = host.probes.get_mut(seq) else { return Ok(()) };
         let before = *probe;
         let sent = before.sent();
         // The kernel's receive timestamp leaves out our own wake-up and parsing, as iputils
@@ -667,10 +682,9 @@ impl Pinger {
             }
         }
         host.last_event = Some(now);
-        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
         if plan.flood {
             if out.shows(Level::Normal) {
-                out.data(b"\x08 \x08")?;
+                out.progress(b"\x08 \x08")?;
             }
             return Ok(());
         }
@@ -678,6 +692,9 @@ impl Pinger {
             // -q: do not build a line nobody will see (it showed in a flood's profile).
             return Ok(());
         }
+        // Only the reply line tells of a payload that came back different (as iputils), so
+        // -f and -q skip the byte-by-byte check.
+        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
         let several = self.several;
         let host = &self.hosts[i];
         out.normal(&Reply {
@@ -710,7 +727,7 @@ impl Pinger {
         out: &mut Printer,
     ) -> anyhow::Result<()> {
         let host = &mut self.hosts[i];
-        let Some(probe) = host.probes.get(&seq).copied() else { return Ok(()) };
+        let Some(probe) = host.probes.get(seq) else { return Ok(()) };
         if let Probe::Awaited(sent) = probe {
             host.probes.insert(seq, Probe::Failed(sent));
         }
@@ -718,7 +735,7 @@ impl Pinger {
         host.last_event = Some(now);
         if self.plan.flood {
             if out.shows(Level::Normal) {
-                out.data(b"E")?;
+                out.progress(b"E")?;
             }
             return Ok(());
         }
@@ -784,27 +801,28 @@ impl Pinger {
     }
 }
 
-/// Sequence numbers are already well spread: hash them as themselves (SipHash per probe shows
-/// up in a flood's profile).
+/// A host's probes by sequence number. Seqs are handed out in order from 1 (wrapping at
+/// 65536), so a Vec indexed by seq is a dense map: a flood appends at its end and looks up near
+/// it, where a hash map's 20,000 scattered entries missed the cache (it showed in a profile).
+/// After a wrap a seq's slot is reused, as a map insert would replace it.
 #[derive(Default)]
-struct SeqHasher(u64);
+struct Probes(Vec<Option<Probe>>);
 
-impl std::hash::Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        // hashbrown takes its control bits from the top 7 bits: spread the seq up there too.
-        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
+impl Probes {
+    fn insert(&mut self, seq: u16, probe: Probe) {
+        let at = usize::from(seq);
+        if at >= self.0.len() {
+            self.0.resize(at + 1, None);
         }
+        self.0[at] = Some(probe);
     }
-    fn write_u16(&mut self, n: u16) {
-        self.0 = u64::from(n);
+    fn get(&self, seq: u16) -> Option<Probe> {
+        self.0.get(usize::from(seq)).copied().flatten()
+    }
+    fn get_mut(&mut self, seq: u16) -> Option<&mut Probe> {
+        self.0.get_mut(usize::from(seq))?.as_mut()
     }
 }
-
-type BuildSeqHasher = std::hash::BuildHasherDefault<SeqHasher>;
 
 /// An echo id for a raw socket: the pid (as iputils) mixed with the clock, so two runs that
 /// happen to share the low pid bits still differ.
