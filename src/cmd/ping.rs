@@ -263,6 +263,8 @@ struct Pinger {
     epoch: Instant,
     several: bool,
     recv_buf: Vec<u8>,
+    /// When read_some last took a datagram.
+    read_at: Instant,
     /// The request being sent, rebuilt in place for each probe.
     packet: icmp::RequestBuf,
     control: Vec<u8>,
@@ -343,6 +345,7 @@ impl Pinger {
             epoch: Instant::now(),
             several,
             recv_buf: vec![0; RECV_BYTES],
+            read_at: Instant::now(),
             packet: icmp::RequestBuf::default(),
             control: vec![0; 512],
         })
@@ -365,16 +368,25 @@ impl Pinger {
         let mut ready = Vec::with_capacity(16);
         // Flood: until when turns may skip epoll_wait (and so the signals it reports).
         let mut look_by = start + FLOOD_LOOK;
+        // Flood: the time the last reply was read, seconds of a microsecond ago, serves as the
+        // next turn's clock (a clock read per probe is a visible share of a flood's user time).
+        let mut read_at = None;
         loop {
-            let now = Instant::now();
+            let mut now = read_at.take().unwrap_or_else(Instant::now);
             if lp.stop_signals() > 0 || deadline.is_some_and(|d| now >= d) {
                 return Ok(());
             }
-            let transmitted = self.transmitted();
+            let mut sent = false;
             for i in 0..self.hosts.len() {
-                self.send_due(i, now, out)?;
+                if self.send_due(i, now, out)? {
+                    sent = true;
+                    if i + 1 < self.hosts.len() {
+                        // The next host's probe leaves later than this turn began.
+                        now = Instant::now();
+                    }
+                }
             }
-            if self.plan.fast && now < look_by && self.transmitted() > transmitted {
+            if self.plan.fast && now < look_by && sent {
                 // Flood: on loopback the reply is usually queued before sendto returns, so
                 // read one datagram now and send the next probe without a trip through
                 // epoll_wait, as iputils' flood loop does. A turn that sent nothing (a reply
@@ -388,6 +400,7 @@ impl Pinger {
                     read += self.read_some(family, 1, out)?;
                 }
                 if read > 0 {
+                    read_at = Some(self.read_at);
                     continue;
                 }
             }
@@ -433,21 +446,22 @@ impl Pinger {
         }
     }
 
-    fn send_due(&mut self, i: usize, now: Instant, out: &mut Printer) -> anyhow::Result<()> {
+    /// Sends host `i` its next probe if one is due at `now` (taken right before the call); true
+    /// when a probe was counted as sent.
+    fn send_due(&mut self, i: usize, now: Instant, out: &mut Printer) -> anyhow::Result<bool> {
         if self.host_done(&self.hosts[i], now) || !self.may_send(&self.hosts[i]) {
-            return Ok(());
+            return Ok(false);
         }
         if self.hosts[i].next_send.is_none_or(|at| at > now) {
-            return Ok(());
+            return Ok(false);
         }
         let stamp = now.duration_since(self.epoch).as_nanos() as u64;
         let host = &mut self.hosts[i];
-        let Some(sock) = &self.socks[host.family] else { return Ok(()) };
+        let Some(sock) = &self.socks[host.family] else { return Ok(false) };
         let seq = host.next_seq;
         let packet = &mut self.packet;
         icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp);
-        // Taken right before sendto: with many hosts, `now` may be a little old already.
-        let sent = Sent { at: Instant::now(), wall: SystemTime::now(), stamp };
+        let sent = Sent { at: now, wall: SystemTime::now(), stamp };
         let result = loop {
             match sock.sock.send_to(packet.bytes(), &host.dest) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -461,7 +475,7 @@ impl Pinger {
             // A full send queue (a flood outrunning the device): try this probe again soon.
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS) => {
                 host.next_send = Some(now + Duration::from_millis(1));
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => {
                 // Counted as sent and failed, as iputils counts a send error.
@@ -503,7 +517,7 @@ impl Pinger {
             };
             host.exit_at = Some(now + wait);
         }
-        Ok(())
+        Ok(true)
     }
 
     fn host_index(&self, addr: IpAddr) -> Option<usize> {
@@ -512,10 +526,6 @@ impl Pinger {
             return (only.target.addr == addr).then_some(0);
         }
         self.by_addr.get(&addr).copied()
-    }
-
-    fn transmitted(&self) -> u64 {
-        self.hosts.iter().map(|h| h.transmitted).sum()
     }
 
     /// Reads everything the socket holds (edge-triggered): replies, ICMP errors, and for a ping
@@ -552,6 +562,7 @@ impl Pinger {
                     Ok(Some(got)) => {
                         got_count += 1;
                         let now = Instant::now();
+                        self.read_at = now;
                         if queue == 0 {
                             self.on_datagram(family, kind, v6, &buf[..got.len], &got, now, out)
                         } else {
