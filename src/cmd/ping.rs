@@ -32,8 +32,8 @@ use icmp::{IcmpError, Message, PayloadCheck};
 const MIN_USER_INTERVAL: Duration = Duration::from_millis(2);
 /// Flood and `-i 0`: a probe as soon as the last is answered, but at least this often.
 const FLOOD_TICK: Duration = Duration::from_millis(10);
-/// Flood: the longest the loop goes without epoll_wait (where signals are seen) while
-/// replies keep coming at once.
+/// Flood: the longest the loop goes without waiting (where signals are seen) while replies
+/// keep coming at once.
 const FLOOD_LOOK: Duration = Duration::from_millis(10);
 /// iputils' default -W: how long to wait after the last probe when nothing was answered.
 const DEFAULT_LINGER: Duration = Duration::from_secs(10);
@@ -369,10 +369,10 @@ impl Pinger {
             host.next_send = Some(start);
         }
         let mut ready = Vec::with_capacity(16);
-        // Flood: until when turns may skip epoll_wait (and so the signals it reports).
+        // Flood: until when turns may skip the wait (and so the signals it reports).
         let mut look_by = start + FLOOD_LOOK;
-        // Flood: the time the last reply was read, seconds of a microsecond ago, serves as the
-        // next turn's clock (a clock read per probe is a visible share of a flood's user time).
+        // Flood: the time the last reply was read, a microsecond or so ago, serves as the next
+        // turn's clock (a clock read per probe is a visible share of a flood's user time).
         let mut read_at = None;
         loop {
             let mut now = read_at.take().unwrap_or_else(Instant::now);
@@ -391,9 +391,9 @@ impl Pinger {
             }
             if self.plan.fast && now < look_by && sent {
                 // Flood: on loopback the reply is usually queued before sendto returns, so
-                // read one datagram now and send the next probe without a trip through
-                // epoll_wait, as iputils' flood loop does. A turn that sent nothing (a reply
-                // is late) or read nothing goes on to sleep in epoll_wait.
+                // read one datagram now and send the next probe without waiting, as iputils'
+                // flood loop does. A turn that sent nothing (a reply is late) or read nothing
+                // goes on to wait.
                 //
                 // Reads here need not empty the queue: in this mode the sockets wait in
                 // poll(2), level-triggered (see `wait_polled`).
@@ -435,8 +435,8 @@ impl Pinger {
     }
 
     /// Flood and `-i 0`: the sockets stay out of epoll, since every reply would run epoll's
-    /// wake-up callback for nothing (the fast path reads it before any epoll_wait; measured at
-    /// about 3% of a flood's CPU time). They wait here in poll(2), beside the event loop's fd,
+    /// wake-up callback for nothing (the fast path reads it before any wait; about 3% of a
+    /// flood's CPU time, measured on a noisy VM). They wait here in poll(2), beside the event loop's fd,
     /// which turns readable when a signal is pending, as iputils' flood waits in poll(2).
     fn wait_polled(
         &mut self,
