@@ -111,6 +111,15 @@ impl EventLoop {
     }
 }
 
+/// The epoll fd: poll(2) reports it readable while an event is pending (a signal, a ready
+/// source), so a caller that waits in poll(2) on fds it keeps out of epoll (ping's flood) can
+/// still see signals, then collect them with a zero-timeout `wait`.
+impl AsRawFd for EventLoop {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.poll.as_raw_fd()
+    }
+}
+
 /// The earliest of some optional deadlines.
 pub fn earliest(deadlines: impl IntoIterator<Item = Option<Instant>>) -> Option<Instant> {
     deadlines.into_iter().flatten().min()

@@ -102,6 +102,8 @@ pub struct Printer {
     /// Payload on a terminal that did not end its line: the next status line starts a new one.
     data_mid_line: bool,
     stdout_tty: bool,
+    /// `progress` bytes sit in stdout's buffer, not yet written.
+    progress_unflushed: bool,
     line: String,
 }
 
@@ -136,6 +138,7 @@ impl Printer {
             data_on_stdout: false,
             data_mid_line: false,
             stdout_tty: io::stdout().is_terminal(),
+            progress_unflushed: false,
             line: String::new(),
         }
     }
@@ -184,6 +187,7 @@ impl Printer {
         }
         self.line.push('\n');
         if self.data_on_stdout {
+            let _ = self.flush();
             // Status next to payload goes to stderr, so `> file` keeps only the payload.
             if std::mem::take(&mut self.data_mid_line) {
                 let _ = io::stderr().write_all(b"\n");
@@ -191,6 +195,8 @@ impl Printer {
             let _ = io::stderr().write_all(self.line.as_bytes());
             return Ok(());
         }
+        // write_stdout flushes, progress marks included.
+        self.progress_unflushed = false;
         write_stdout(self.line.as_bytes())
     }
 
@@ -200,12 +206,37 @@ impl Printer {
             return Ok(());
         }
         self.data_mid_line = self.stdout_tty && !bytes.ends_with(b"\n");
+        self.progress_unflushed = false;
         write_stdout(bytes)
+    }
+
+    /// Progress marks for stdout (ping's flood dots and backspaces), like `data` but left in
+    /// stdout's buffer: a flood draws two marks per probe, and a write(2) for each cost more
+    /// than the probe. Any other output, a warning, or [`Printer::flush`] writes them first, so
+    /// the bytes and their order are what `data` would give. Not shown in JSON mode.
+    pub fn progress(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.json || bytes.is_empty() {
+            return Ok(());
+        }
+        self.data_mid_line = self.stdout_tty && !bytes.ends_with(b"\n");
+        self.progress_unflushed = true;
+        match io::stdout().lock().write_all(bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+            Err(e) => Err(anyhow::Error::from(e).context("write stdout")),
+        }
+    }
+
+    /// Writes out buffered progress marks (before the caller sleeps, so a terminal shows them).
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        if std::mem::take(&mut self.progress_unflushed) { write_stdout(b"") } else { Ok(()) }
     }
 
     /// The final error: one line on stderr, and an `error` event on stdout in JSON mode.
     pub fn error(&mut self, err: &anyhow::Error, exit_code: u8) {
         let message = format!("{err:#}");
+        // Progress marks before the error, in the order they were made.
+        let _ = self.flush();
         eprintln!("sockkit: {message}");
         if self.json {
             #[derive(Serialize)]
@@ -225,6 +256,7 @@ impl Printer {
     /// A warning that is not the end of the run (`accept: Too many open files`), on stderr.
     pub fn warn(&mut self, message: impl fmt::Display) {
         let text = format!("sockkit: {message}");
+        let _ = self.flush();
         eprintln!("{}", self.paint_stderr.warn(&text));
     }
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -270,6 +270,37 @@ fn flood_sends_as_fast_as_replies_come_and_loses_nothing_on_loopback_as_root() {
     assert!(reply_lines(&stdout).is_empty());
     // iputils' flood summary tail: mean gap between probes and the smoothed rtt.
     assert!(stdout.lines().any(|l| l.starts_with("rtt min/avg/max/mdev = ") && l.contains(" ms, ipg/ewma ")));
+}
+
+#[test]
+fn a_flood_without_a_count_stops_on_sigint_with_its_summary_as_root() {
+    if !have_root("a_flood_without_a_count_stops_on_sigint_with_its_summary_as_root") {
+        return;
+    }
+    let mut child = common::sockkit_std()
+        .args(["ping", "-f", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().unwrap();
+    // The flood's marks come in buffered chunks: wait until 100 replies (two backspaces
+    // each) have been drawn.
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while seen.iter().filter(|&&b| b == 0x08).count() < 200 {
+        let n = stdout.read(&mut chunk).expect("read");
+        assert!(n > 0, "EOF before 100 replies: {:?}", text(&seen));
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    stdout.read_to_end(&mut seen).expect("read");
+    let status = child.wait().expect("wait");
+    let stdout = text(&seen);
+    assert_eq!(status.code(), Some(0), "{stdout}");
+    let stats = &summaries(&stdout)["127.0.0.1"];
+    assert!(stats.received >= 100 && stats.transmitted >= stats.received, "{stdout}");
 }
 
 #[test]

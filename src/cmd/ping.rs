@@ -32,8 +32,9 @@ use icmp::{IcmpError, Message, PayloadCheck};
 const MIN_USER_INTERVAL: Duration = Duration::from_millis(2);
 /// Flood and `-i 0`: a probe as soon as the last is answered, but at least this often.
 const FLOOD_TICK: Duration = Duration::from_millis(10);
-/// Flood turns served without epoll_wait before the loop looks at signals and timers again.
-const FAST_TURNS_WITHOUT_WAIT: u32 = 64;
+/// Flood: the longest the loop goes without waiting (where signals are seen) while replies
+/// keep coming at once.
+const FLOOD_LOOK: Duration = Duration::from_millis(10);
 /// iputils' default -W: how long to wait after the last probe when nothing was answered.
 const DEFAULT_LINGER: Duration = Duration::from_secs(10);
 /// iputils prints times only when the payload can hold its 16-byte timeval; we do the same so
@@ -232,8 +233,10 @@ struct HostState {
     target: Target,
     /// 0: the IPv4 socket, 1: the IPv6 one.
     family: usize,
+    /// The address every probe is sent to, built once.
+    dest: SockAddr,
     next_seq: u16,
-    probes: HashMap<u16, Probe, BuildSeqHasher>,
+    probes: Probes,
     transmitted: u64,
     received: u64,
     duplicates: u64,
@@ -260,8 +263,10 @@ struct Pinger {
     epoch: Instant,
     several: bool,
     recv_buf: Vec<u8>,
+    /// When read_some last took a datagram.
+    read_at: Instant,
     /// The request being sent, rebuilt in place for each probe.
-    packet: Vec<u8>,
+    packet: icmp::RequestBuf,
     control: Vec<u8>,
 }
 
@@ -300,8 +305,11 @@ impl Pinger {
                 // A ping socket's id is the kernel's (its local "port"), whatever we write.
                 id: (kind == IcmpKind::Raw).then_some(id),
             })?;
-            lp.register_readable(&mut SourceFd(&sock.as_raw_fd()), TOKENS[family])
-                .context("register socket")?;
+            // Flood and -i 0 wait on their sockets in poll(2) (`wait_polled`).
+            if !plan.fast {
+                lp.register_readable(&mut SourceFd(&sock.as_raw_fd()), TOKENS[family])
+                    .context("register socket")?;
+            }
             socks[family] = Some(IcmpSock { sock, kind, v6, id });
         }
         let several = targets.len() > 1;
@@ -313,9 +321,10 @@ impl Pinger {
                 by_addr.insert(target.addr, i);
                 HostState {
                     family: usize::from(target.addr.is_ipv6()),
+                    dest: SockAddr::from(std::net::SocketAddr::new(target.addr, 0)),
                     target,
                     next_seq: 1,
-                    probes: HashMap::default(),
+                    probes: Probes::default(),
                     transmitted: 0,
                     received: 0,
                     duplicates: 0,
@@ -339,7 +348,8 @@ impl Pinger {
             epoch: Instant::now(),
             several,
             recv_buf: vec![0; RECV_BYTES],
-            packet: Vec::new(),
+            read_at: Instant::now(),
+            packet: icmp::RequestBuf::default(),
             control: vec![0; 512],
         })
     }
@@ -359,41 +369,49 @@ impl Pinger {
             host.next_send = Some(start);
         }
         let mut ready = Vec::with_capacity(16);
-        let mut turns_without_wait = 0;
-        let mut unread = [false; 2];
+        // Flood: until when turns may skip the wait (and so the signals it reports).
+        let mut look_by = start + FLOOD_LOOK;
+        // Flood: the time the last reply was read, a microsecond or so ago, serves as the next
+        // turn's clock (a clock read per probe is a visible share of a flood's user time).
+        let mut read_at = None;
         loop {
-            let now = Instant::now();
+            let mut now = read_at.take().unwrap_or_else(Instant::now);
             if lp.stop_signals() > 0 || deadline.is_some_and(|d| now >= d) {
                 return Ok(());
             }
+            let mut sent = false;
             for i in 0..self.hosts.len() {
-                self.send_due(i, now, out)?;
-            }
-            if self.plan.fast && turns_without_wait < FAST_TURNS_WITHOUT_WAIT {
-                // Flood: on loopback the reply is usually queued before sendto returns, so
-                // read one datagram now and send the next probe without a trip through
-                // epoll_wait, as iputils' flood loop does.
-                turns_without_wait += 1;
-                let before: u64 = self.hosts.iter().map(|h| h.received).sum();
-                for (family, unread) in unread.iter_mut().enumerate() {
-                    if !self.read_some(family, 1, out)? {
-                        *unread = true;
+                if self.send_due(i, now, out)? {
+                    sent = true;
+                    if i + 1 < self.hosts.len() {
+                        // The next host's probe leaves later than this turn began.
+                        now = Instant::now();
                     }
                 }
-                if self.hosts.iter().map(|h| h.received).sum::<u64>() > before {
+            }
+            if self.plan.fast && now < look_by && sent {
+                // Flood: on loopback the reply is usually queued before sendto returns, so
+                // read one datagram now and send the next probe without waiting, as iputils'
+                // flood loop does. A turn that sent nothing (a reply is late) or read nothing
+                // goes on to wait.
+                //
+                // Reads here need not empty the queue: in this mode the sockets wait in
+                // poll(2), level-triggered (see `wait_polled`).
+                let mut read = 0;
+                for family in 0..self.socks.len() {
+                    read += self.read_some(family, 1, out)?;
+                }
+                if read > 0 {
+                    read_at = Some(self.read_at);
                     continue;
                 }
             }
-            turns_without_wait = 0;
-            // epoll is edge-triggered: read what the fast path left before sleeping.
-            for (family, unread) in unread.iter_mut().enumerate() {
-                if std::mem::take(unread) {
-                    self.drain(family, out)?;
-                }
-            }
+            look_by = now + FLOOD_LOOK;
             if self.hosts.iter().all(|h| self.host_done(h, now)) {
                 return Ok(());
             }
+            // Flood marks wait in stdout's buffer while probes fly; show them before sleeping.
+            out.flush()?;
             let wake = earliest(
                 self.hosts
                     .iter()
@@ -403,6 +421,10 @@ impl Pinger {
                     .flat_map(|h| [h.next_send.filter(|_| self.may_send(h)), h.exit_at])
                     .chain([deadline]),
             );
+            if self.plan.fast {
+                self.wait_polled(lp, wake, &mut ready, out)?;
+                continue;
+            }
             lp.wait(wake, &mut ready).context("epoll_wait")?;
             for &token in &ready {
                 if let Some(family) = TOKENS.iter().position(|&t| t == token) {
@@ -410,6 +432,52 @@ impl Pinger {
                 }
             }
         }
+    }
+
+    /// Flood and `-i 0`: the sockets stay out of epoll, since every reply would run epoll's
+    /// wake-up callback for nothing (the fast path reads it before any wait; about 3% of a
+    /// flood's CPU time, measured on a noisy VM). They wait here in poll(2), beside the event loop's fd,
+    /// which turns readable when a signal is pending, as iputils' flood waits in poll(2).
+    fn wait_polled(
+        &mut self,
+        lp: &mut EventLoop,
+        wake: Option<Instant>,
+        ready: &mut Vec<Token>,
+        out: &mut Printer,
+    ) -> anyhow::Result<()> {
+        let pollfd = |fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        let mut fds = [pollfd(lp.as_raw_fd()), pollfd(-1), pollfd(-1)];
+        for (family, sock) in self.socks.iter().enumerate() {
+            if let Some(sock) = sock {
+                fds[1 + family] = pollfd(sock.sock.as_raw_fd());
+            }
+        }
+        // Whole milliseconds, rounded up as mio does, so a wait never ends before `wake`.
+        let timeout = wake.map_or(-1, |at| {
+            let left = at.saturating_duration_since(Instant::now());
+            left.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32
+        });
+        // SAFETY: fds is a live array of pollfd and its length is passed; poll ignores fd -1.
+        if unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) } < 0 {
+            let e = io::Error::last_os_error();
+            // EINTR: a signal came; the epoll fd is readable now, the next turn sees it.
+            return if e.kind() == io::ErrorKind::Interrupted {
+                Ok(())
+            } else {
+                Err(anyhow::Error::from(e).context("poll"))
+            };
+        }
+        if fds[0].revents != 0 {
+            // Collects the signals without sleeping.
+            lp.wait(Some(Instant::now()), ready).context("epoll_wait")?;
+        }
+        for family in 0..self.socks.len() {
+            // POLLERR: a ping socket's error queue holds an ICMP error.
+            if fds[1 + family].revents != 0 {
+                self.drain(family, out)?;
+            }
+        }
+        Ok(())
     }
 
     /// iputils' exit conditions, per host.
@@ -430,24 +498,24 @@ impl Pinger {
         }
     }
 
-    fn send_due(&mut self, i: usize, now: Instant, out: &mut Printer) -> anyhow::Result<()> {
+    /// Sends host `i` its next probe if one is due at `now` (taken right before the call); true
+    /// when a probe was counted as sent.
+    fn send_due(&mut self, i: usize, now: Instant, out: &mut Printer) -> anyhow::Result<bool> {
         if self.host_done(&self.hosts[i], now) || !self.may_send(&self.hosts[i]) {
-            return Ok(());
+            return Ok(false);
         }
         if self.hosts[i].next_send.is_none_or(|at| at > now) {
-            return Ok(());
+            return Ok(false);
         }
         let stamp = now.duration_since(self.epoch).as_nanos() as u64;
         let host = &mut self.hosts[i];
-        let Some(sock) = &self.socks[host.family] else { return Ok(()) };
+        let Some(sock) = &self.socks[host.family] else { return Ok(false) };
         let seq = host.next_seq;
         let packet = &mut self.packet;
         icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp);
-        let dest = SockAddr::from(std::net::SocketAddr::new(host.target.addr, 0));
-        // Taken right before sendto: with many hosts, `now` may be a little old already.
-        let sent = Sent { at: Instant::now(), wall: SystemTime::now(), stamp };
+        let sent = Sent { at: now, wall: SystemTime::now(), stamp };
         let result = loop {
-            match sock.sock.send_to(packet, &dest) {
+            match sock.sock.send_to(packet.bytes(), &host.dest) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 other => break other,
             }
@@ -459,7 +527,7 @@ impl Pinger {
             // A full send queue (a flood outrunning the device): try this probe again soon.
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS) => {
                 host.next_send = Some(now + Duration::from_millis(1));
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => {
                 // Counted as sent and failed, as iputils counts a send error.
@@ -478,7 +546,7 @@ impl Pinger {
         host.first_sent.get_or_insert(now);
         host.last_event = Some(now);
         if self.plan.flood && out.shows(Level::Normal) {
-            out.data(b".")?;
+            out.progress(b".")?;
         }
         host.next_send = Some(if self.plan.fast {
             now + FLOOD_TICK
@@ -501,7 +569,15 @@ impl Pinger {
             };
             host.exit_at = Some(now + wait);
         }
-        Ok(())
+        Ok(true)
+    }
+
+    fn host_index(&self, addr: IpAddr) -> Option<usize> {
+        // One host (a flood): comparing beats hashing the address for every reply.
+        if let [only] = &self.hosts[..] {
+            return (only.target.addr == addr).then_some(0);
+        }
+        self.by_addr.get(&addr).copied()
     }
 
     /// Reads everything the socket holds (edge-triggered): replies, ICMP errors, and for a ping
@@ -511,13 +587,13 @@ impl Pinger {
     }
 
     /// Reads at most `budget` datagrams from the socket's receive queue (and, once that is
-    /// empty, a ping socket's error queue). True when everything was read: only then may the
-    /// loop sleep in epoll_wait, which is edge-triggered.
-    fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<bool> {
-        let Some(sock) = &self.socks[family] else { return Ok(true) };
+    /// empty, a ping socket's error queue); returns how many it read.
+    fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<usize> {
+        let Some(sock) = &self.socks[family] else { return Ok(0) };
         let fd = sock.sock.as_raw_fd();
         let (kind, v6) = (sock.kind, sock.v6);
-        let mut reads = 0;
+        // recvmsg calls made, and datagrams they returned.
+        let (mut reads, mut got_count) = (0, 0);
         for queue in [0, libc::MSG_ERRQUEUE] {
             if queue != 0 && kind == IcmpKind::Raw {
                 continue;
@@ -525,7 +601,7 @@ impl Pinger {
             let mut pending_errors = 0;
             loop {
                 if reads == budget {
-                    return Ok(false);
+                    return Ok(got_count);
                 }
                 reads += 1;
                 let mut buf = std::mem::take(&mut self.recv_buf);
@@ -536,7 +612,9 @@ impl Pinger {
                         break;
                     }
                     Ok(Some(got)) => {
+                        got_count += 1;
                         let now = Instant::now();
+                        self.read_at = now;
                         if queue == 0 {
                             self.on_datagram(family, kind, v6, &buf[..got.len], &got, now, out)
                         } else {
@@ -556,7 +634,7 @@ impl Pinger {
                 handled?;
             }
         }
-        Ok(true)
+        Ok(got_count)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -583,14 +661,14 @@ impl Pinger {
                 if kind == IcmpKind::Raw && id != our_id {
                     return Ok(());
                 }
-                let Some(&i) = self.by_addr.get(&from) else { return Ok(()) };
+                let Some(i) = self.host_index(from) else { return Ok(()) };
                 self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, got.received_wall, out)
             }
             Message::Error { error, to, id, seq } => {
                 if kind == IcmpKind::Raw && id != our_id {
                     return Ok(());
                 }
-                let Some(&i) = self.by_addr.get(&to) else { return Ok(()) };
+                let Some(i) = self.host_index(to) else { return Ok(()) };
                 self.on_error(i, seq, from, icmp::error_text(error), Some(error), now, out)
             }
             Message::Other => Ok(()),
@@ -606,7 +684,7 @@ impl Pinger {
         out: &mut Printer,
     ) -> anyhow::Result<()> {
         let (Some(to), Some(ext)) = (got.from, got.ext_err.as_ref()) else { return Ok(()) };
-        let Some(&i) = self.by_addr.get(&to) else { return Ok(()) };
+        let Some(i) = self.host_index(to) else { return Ok(()) };
         let Some((_, seq)) = icmp::quoted_echo(v6, bytes) else { return Ok(()) };
         let (text, error) = if ext.origin == libc::SO_EE_ORIGIN_ICMP || ext.origin == libc::SO_EE_ORIGIN_ICMP6
         {
@@ -634,7 +712,7 @@ impl Pinger {
     ) -> anyhow::Result<()> {
         let plan = &self.plan;
         let host = &mut self.hosts[i];
-        let Some(probe) = host.probes.get_mut(&seq) else { return Ok(()) };
+        let Some(probe) = host.probes.get_mut(seq) else { return Ok(()) };
         let before = *probe;
         let sent = before.sent();
         // The kernel's receive timestamp leaves out our own wake-up and parsing, as iputils
@@ -667,10 +745,9 @@ impl Pinger {
             }
         }
         host.last_event = Some(now);
-        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
         if plan.flood {
             if out.shows(Level::Normal) {
-                out.data(b"\x08 \x08")?;
+                out.progress(b"\x08 \x08")?;
             }
             return Ok(());
         }
@@ -678,6 +755,9 @@ impl Pinger {
             // -q: do not build a line nobody will see (it showed in a flood's profile).
             return Ok(());
         }
+        // Only the reply line tells of a payload that came back different (as iputils), so
+        // -f and -q skip the byte-by-byte check.
+        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
         let several = self.several;
         let host = &self.hosts[i];
         out.normal(&Reply {
@@ -710,7 +790,7 @@ impl Pinger {
         out: &mut Printer,
     ) -> anyhow::Result<()> {
         let host = &mut self.hosts[i];
-        let Some(probe) = host.probes.get(&seq).copied() else { return Ok(()) };
+        let Some(probe) = host.probes.get(seq) else { return Ok(()) };
         if let Probe::Awaited(sent) = probe {
             host.probes.insert(seq, Probe::Failed(sent));
         }
@@ -718,7 +798,7 @@ impl Pinger {
         host.last_event = Some(now);
         if self.plan.flood {
             if out.shows(Level::Normal) {
-                out.data(b"E")?;
+                out.progress(b"E")?;
             }
             return Ok(());
         }
@@ -784,27 +864,28 @@ impl Pinger {
     }
 }
 
-/// Sequence numbers are already well spread: hash them as themselves (SipHash per probe shows
-/// up in a flood's profile).
+/// A host's probes by sequence number. Seqs are handed out in order from 1 (wrapping at
+/// 65536), so a Vec indexed by seq is a dense map: a flood appends at its end and looks up near
+/// it, where a hash map's 20,000 scattered entries missed the cache (it showed in a profile).
+/// After a wrap a seq's slot is reused, as a map insert would replace it.
 #[derive(Default)]
-struct SeqHasher(u64);
+struct Probes(Vec<Option<Probe>>);
 
-impl std::hash::Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        // hashbrown takes its control bits from the top 7 bits: spread the seq up there too.
-        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
+impl Probes {
+    fn insert(&mut self, seq: u16, probe: Probe) {
+        let at = usize::from(seq);
+        if at >= self.0.len() {
+            self.0.resize(at + 1, None);
         }
+        self.0[at] = Some(probe);
     }
-    fn write_u16(&mut self, n: u16) {
-        self.0 = u64::from(n);
+    fn get(&self, seq: u16) -> Option<Probe> {
+        self.0.get(usize::from(seq)).copied().flatten()
+    }
+    fn get_mut(&mut self, seq: u16) -> Option<&mut Probe> {
+        self.0.get_mut(usize::from(seq))?.as_mut()
     }
 }
-
-type BuildSeqHasher = std::hash::BuildHasherDefault<SeqHasher>;
 
 /// An echo id for a raw socket: the pid (as iputils) mixed with the clock, so two runs that
 /// happen to share the low pid bits still differ.

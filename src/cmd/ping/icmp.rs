@@ -35,12 +35,28 @@ pub fn payload(size: usize, stamp: u64) -> Vec<u8> {
     bytes
 }
 
-/// Writes the echo request for probe `stamp` into `packet` (reused between probes, so a flood
-/// allocates nothing): the same bytes as `echo_request(v6, id, seq, &payload(size, stamp))`.
-pub fn write_echo_request(packet: &mut Vec<u8>, v6: bool, id: u16, seq: u16, size: usize, stamp: u64) {
-    packet.clear();
-    packet.resize(ECHO_HEADER_BYTES, 0);
-    packet.extend((0..size).map(|i| i as u8));
+/// The echo request being sent, rebuilt in place for each probe so a flood allocates nothing.
+/// Only `write_echo_request` writes it, which is what lets it keep the pattern bytes.
+#[derive(Default)]
+pub struct RequestBuf(Vec<u8>);
+
+impl RequestBuf {
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Writes the echo request for probe `stamp` into `buf`: the same bytes as
+/// `echo_request(v6, id, seq, &payload(size, stamp))`.
+pub fn write_echo_request(buf: &mut RequestBuf, v6: bool, id: u16, seq: u16, size: usize, stamp: u64) {
+    let packet = &mut buf.0;
+    // The pattern bytes are the same for every probe of a size: write them only when the size
+    // changes (the first probe); the header and the stamp are rewritten below.
+    if packet.len() != ECHO_HEADER_BYTES + size {
+        packet.clear();
+        packet.resize(ECHO_HEADER_BYTES, 0);
+        packet.extend((0..size).map(|i| i as u8));
+    }
     if size >= STAMP_BYTES {
         packet[ECHO_HEADER_BYTES..ECHO_HEADER_BYTES + STAMP_BYTES].copy_from_slice(&stamp.to_be_bytes());
     }
@@ -373,12 +389,20 @@ mod tests {
 
     #[test]
     fn the_reused_buffer_builds_the_same_requests() {
-        let mut packet = vec![0xee; 200];
-        for (v6, size, stamp) in
-            [(false, 56, 7), (true, 56, 8), (false, 4, 9), (true, 0, 1), (false, 1000, 2)]
-        {
-            write_echo_request(&mut packet, v6, 0x1234, 99, size, stamp);
-            assert_eq!(packet, echo_request(v6, 0x1234, 99, &payload(size, stamp)), "{v6} {size}");
+        let mut packet = RequestBuf::default();
+        for (v6, seq, size, stamp) in [
+            (false, 1, 56, 7),
+            (false, 2, 56, u64::MAX),
+            (true, 3, 56, 8),
+            (false, 4, 4, 9),
+            (false, 5, 4, 10),
+            (true, 6, 0, 1),
+            (false, 7, 1000, 2),
+            (false, 8, 56, 3),
+        ] {
+            write_echo_request(&mut packet, v6, 0x1234, seq, size, stamp);
+            let want = echo_request(v6, 0x1234, seq, &payload(size, stamp));
+            assert_eq!(packet.bytes(), want, "{v6} {seq} {size}");
         }
     }
 
