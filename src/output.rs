@@ -311,6 +311,47 @@ impl Record for TruncatedIn<'_> {
     }
 }
 
+#[derive(Default)]
+/// Round-trip statistics as ping prints them (min/avg/max/mdev), shared by ping and udp.
+pub struct RttStats {
+    pub count: u64,
+    pub min: f64,
+    pub max: f64,
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl RttStats {
+    pub fn add(&mut self, ms: f64) {
+        if self.count == 0 || ms < self.min {
+            self.min = ms;
+        }
+        self.max = self.max.max(ms);
+        self.count += 1;
+        self.sum += ms;
+        self.sum_sq += ms * ms;
+    }
+    pub fn avg(&self) -> f64 {
+        self.sum / self.count.max(1) as f64
+    }
+    /// iputils' mdev: sqrt(E[rtt²] - E[rtt]²).
+    pub fn mdev(&self) -> f64 {
+        let n = self.count.max(1) as f64;
+        (self.sum_sq / n - self.avg() * self.avg()).max(0.0).sqrt()
+    }
+}
+
+/// A percentage as C's `%g` prints it (iputils' loss figure): `0`, `33.3333`, `0.5`.
+pub fn percent_g(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return "0".to_string();
+    }
+    let digits = value.abs().log10().floor() as i32 + 1;
+    let decimals = (6 - digits).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
+}
+
 /// Milliseconds with the precision ping users expect: 3 decimals under 1, 2 under 10, 1 under
 /// 100, then whole numbers.
 pub fn ms(duration: std::time::Duration) -> String {
@@ -347,6 +388,29 @@ mod tests {
     fn json_lines_carry_the_event_tag_first() {
         let tagged = Tagged { event: Listening::EVENT, record: &Listening { addr: "127.0.0.1:1".into() } };
         assert_eq!(serde_json::to_string(&tagged).unwrap(), r#"{"event":"listening","addr":"127.0.0.1:1"}"#);
+    }
+
+    #[test]
+    fn loss_is_printed_like_c_percent_g() {
+        assert_eq!(percent_g(0.0), "0");
+        assert_eq!(percent_g(100.0), "100");
+        assert_eq!(percent_g(100.0 / 3.0), "33.3333");
+        assert_eq!(percent_g(200.0 / 3.0), "66.6667");
+        assert_eq!(percent_g(50.0), "50");
+        assert_eq!(percent_g(0.5), "0.5");
+        assert_eq!(percent_g(2.5), "2.5");
+        assert_eq!(percent_g(0.1), "0.1");
+    }
+
+    #[test]
+    fn mdev_is_the_standard_deviation_iputils_prints() {
+        let mut stats = RttStats::default();
+        for ms in [1.0, 2.0, 3.0] {
+            stats.add(ms);
+        }
+        assert_eq!((stats.min, stats.max), (1.0, 3.0));
+        assert!((stats.avg() - 2.0).abs() < 1e-9);
+        assert!((stats.mdev() - (2.0f64 / 3.0).sqrt()).abs() < 1e-9);
     }
 
     #[test]

@@ -132,8 +132,16 @@ struct Lab {
 
 impl Lab {
     fn new(bind: &str, connect: &str) -> Lab {
-        let listener = TcpListener::bind(bind).unwrap();
-        let port = listener.local_addr().unwrap().port();
+        // TIME_WAIT remnants of earlier tests (they last 60 s) can carry the port number the
+        // kernel hands out now; a lab on such a port would see sockets it did not make.
+        let (listener, port) = (0..50)
+            .map(|_| {
+                let listener = TcpListener::bind(bind).unwrap();
+                let port = listener.local_addr().unwrap().port();
+                (listener, port)
+            })
+            .find(|(_, port)| ss_rows(None, None, Some(*port)).len() == 1)
+            .expect("a port no other socket uses");
         let target = format!("{connect}:{port}");
         let mut expected = BTreeSet::new();
         let listen_local = listener.local_addr().unwrap();

@@ -200,35 +200,6 @@ impl Probe {
     }
 }
 
-#[derive(Default)]
-struct RttStats {
-    count: u64,
-    min: f64,
-    max: f64,
-    sum: f64,
-    sum_sq: f64,
-}
-
-impl RttStats {
-    fn add(&mut self, ms: f64) {
-        if self.count == 0 || ms < self.min {
-            self.min = ms;
-        }
-        self.max = self.max.max(ms);
-        self.count += 1;
-        self.sum += ms;
-        self.sum_sq += ms * ms;
-    }
-    fn avg(&self) -> f64 {
-        self.sum / self.count.max(1) as f64
-    }
-    /// iputils' mdev: sqrt(E[rtt²] - E[rtt]²).
-    fn mdev(&self) -> f64 {
-        let n = self.count.max(1) as f64;
-        (self.sum_sq / n - self.avg() * self.avg()).max(0.0).sqrt()
-    }
-}
-
 struct HostState {
     target: Target,
     /// 0: the IPv4 socket, 1: the IPv6 one.
@@ -242,7 +213,7 @@ struct HostState {
     duplicates: u64,
     corrupted: u64,
     errors: u64,
-    rtt: RttStats,
+    rtt: output::RttStats,
     /// iputils' "pipe": the most probes outstanding when a reply came.
     pipe: u64,
     /// iputils' flood "ewma": rtt smoothed by 1/8 per reply, in ms.
@@ -330,7 +301,7 @@ impl Pinger {
                     duplicates: 0,
                     corrupted: 0,
                     errors: 0,
-                    rtt: RttStats::default(),
+                    rtt: output::RttStats::default(),
                     pipe: 0,
                     ewma_ms: 0.0,
                     next_send: None,
@@ -1200,7 +1171,7 @@ impl Record for Summary {
         if self.errors > 0 {
             out.push_str(&format!(", +{} errors", self.errors));
         }
-        let loss = format!("{}% packet loss", format_g(self.loss_percent));
+        let loss = format!("{}% packet loss", output::percent_g(self.loss_percent));
         let loss = if self.loss_percent > 0.0 { paint.bad(loss) } else { paint.good(loss) };
         out.push_str(&format!(", {loss}, time {}ms", self.time_ms));
         if let (Some(min), Some(avg), Some(max), Some(mdev)) =
@@ -1223,41 +1194,9 @@ impl Record for Summary {
     }
 }
 
-/// C's `%g` (six significant digits, no trailing zeros), which iputils uses for the loss.
-fn format_g(value: f64) -> String {
-    if value == 0.0 || !value.is_finite() {
-        return "0".to_string();
-    }
-    let digits = value.abs().log10().floor() as i32 + 1;
-    let decimals = (6 - digits).max(0) as usize;
-    let text = format!("{value:.decimals$}");
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loss_is_printed_like_c_percent_g() {
-        assert_eq!(format_g(0.0), "0");
-        assert_eq!(format_g(100.0), "100");
-        assert_eq!(format_g(100.0 / 3.0), "33.3333");
-        assert_eq!(format_g(200.0 / 3.0), "66.6667");
-        assert_eq!(format_g(50.0), "50");
-        assert_eq!(format_g(0.5), "0.5");
-    }
-
-    #[test]
-    fn mdev_is_the_standard_deviation_iputils_prints() {
-        let mut stats = RttStats::default();
-        for ms in [1.0, 2.0, 3.0] {
-            stats.add(ms);
-        }
-        assert_eq!((stats.min, stats.max), (1.0, 3.0));
-        assert!((stats.avg() - 2.0).abs() < 1e-9);
-        assert!((stats.mdev() - (2.0f64 / 3.0).sqrt()).abs() < 1e-9);
-    }
 
     #[test]
     fn summary_lines_have_iputils_shape() {

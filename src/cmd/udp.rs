@@ -512,7 +512,7 @@ impl Record for ClientSummary {
             self.peer,
             self.sent,
             self.received,
-            percent(self.loss_percent)
+            output::percent_g(self.loss_percent)
         ));
         for (n, what) in [
             (self.duplicates, "duplicates"),
@@ -533,16 +533,6 @@ impl Record for ClientSummary {
             out.push_str(&format!("\nrtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms"));
         }
     }
-}
-
-/// A percentage as ping prints it (C's `%g`: up to six significant digits, no trailing zeros).
-fn percent(value: f64) -> String {
-    if value == value.trunc() {
-        return format!("{value:.0}");
-    }
-    let digits = 5usize.saturating_sub(value.abs().log10().floor().max(0.0) as usize);
-    let text = format!("{value:.digits$}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The life of one datagram (see trippy's probe states).
@@ -757,14 +747,14 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
         summary.loss_percent = (summary.sent - summary.received) as f64 * 100.0 / summary.sent as f64;
     }
     if !rtts.is_empty() {
-        let ms: Vec<f64> = rtts.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-        let n = ms.len() as f64;
-        let mean = ms.iter().sum::<f64>() / n;
-        let mean_sq = ms.iter().map(|m| m * m).sum::<f64>() / n;
-        summary.rtt_min_ms = ms.iter().copied().reduce(f64::min);
-        summary.rtt_avg_ms = Some(mean);
-        summary.rtt_max_ms = ms.iter().copied().reduce(f64::max);
-        summary.rtt_mdev_ms = Some((mean_sq - mean * mean).max(0.0).sqrt());
+        let mut stats = output::RttStats::default();
+        for rtt in &rtts {
+            stats.add(rtt.as_secs_f64() * 1000.0);
+        }
+        summary.rtt_min_ms = Some(stats.min);
+        summary.rtt_avg_ms = Some(stats.avg());
+        summary.rtt_max_ms = Some(stats.max);
+        summary.rtt_mdev_ms = Some(stats.mdev());
     }
     out.result(&summary)?;
     if summary.received == 0 {
@@ -841,15 +831,6 @@ fn recv(sock: &Socket, buf: &mut [u8]) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loss_prints_like_ping_percent_g() {
-        assert_eq!(percent(0.0), "0");
-        assert_eq!(percent(30.0), "30");
-        assert_eq!(percent(100.0 / 3.0), "33.3333");
-        assert_eq!(percent(2.5), "2.5");
-        assert_eq!(percent(0.1), "0.1");
-    }
 
     #[test]
     fn replies_match_only_our_session_and_sent_numbers() {
