@@ -569,7 +569,6 @@ impl Pinger {
             if queue != 0 && kind == IcmpKind::Raw {
                 continue;
             }
-            let mut pending_errors = 0;
             loop {
                 if reads == budget {
                     return Ok(got_count);
@@ -593,12 +592,10 @@ impl Pinger {
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
-                    // A ping socket also reports an ICMP error once as a pending socket error
-                    // (sk_err) on the next call; the error queue has the details. Read on.
-                    Err(_) if pending_errors < 8 => {
-                        pending_errors += 1;
-                        Ok(())
-                    }
+                    // A socket also reports each ICMP error once as a pending socket error
+                    // (sk_err) on the next call, consumed by that call; the error queue or the
+                    // quoted packet has the details. However many came in a burst, read on.
+                    Err(e) if is_icmp_report(&e) => Ok(()),
                     Err(e) => Err(anyhow::Error::from(e).context("recvmsg")),
                 };
                 self.recv_buf = buf;
@@ -1192,6 +1189,25 @@ impl Record for Summary {
             out.push_str(&extras.join(", "));
         }
     }
+}
+
+/// Errors a socket reports for an ICMP message about an earlier probe (unreachable, time
+/// exceeded, fragmentation needed), not for a failure of the socket itself.
+fn is_icmp_report(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(
+            libc::ECONNREFUSED
+                | libc::EHOSTUNREACH
+                | libc::ENETUNREACH
+                | libc::EHOSTDOWN
+                | libc::ENETDOWN
+                | libc::EMSGSIZE
+                | libc::EPROTO
+                | libc::ETIMEDOUT
+                | libc::ENOPROTOOPT
+        )
+    )
 }
 
 #[cfg(test)]
