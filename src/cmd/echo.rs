@@ -478,6 +478,7 @@ pub fn run_client(
     let payload = match (message, load.size) {
         (Some(text), _) if text != "-" => Payload::Message(text.as_bytes().to_vec()),
         (_, Some(size)) => Payload::Generated {
+            pattern: Pattern::new(),
             size: (size as u64).checked_mul(load.count).ok_or_else(|| {
                 exit::usage(format!(
                     "--size {size} times --count {} is more bytes than fit in 64 bits",
@@ -534,7 +535,7 @@ impl Pattern {
 
 enum Payload {
     Message(Vec<u8>),
-    Generated { size: u64 },
+    Generated { size: u64, pattern: Pattern },
     Stdin(StdinChunks),
 }
 
@@ -584,7 +585,6 @@ impl StdinChunks {
 /// The bytes sent so far that the echo has not yet matched, for every kind of payload.
 struct Outgoing {
     payload: Payload,
-    pattern: Option<Pattern>,
     /// Stdin bytes sent and not yet verified (message and pattern bytes are looked up instead).
     unverified: VecDeque<u8>,
     /// Stdin bytes read and not yet sent.
@@ -604,9 +604,8 @@ impl Outgoing {
                 let from = self.sent as usize;
                 (from < bytes.len()).then(|| &bytes[from..])
             }
-            Payload::Generated { size } => {
+            Payload::Generated { size, pattern } => {
                 let left = *size - self.sent;
-                let pattern = self.pattern.as_ref().expect("generated payload has a pattern");
                 (left > 0).then(|| pattern.at(self.sent, left.min(PATTERN_SLICE as u64) as usize))
             }
             Payload::Stdin(stdin) => {
@@ -640,15 +639,15 @@ impl Outgoing {
         let expected_at = |i: usize| -> Option<u8> {
             match &self.payload {
                 Payload::Message(bytes) => bytes.get(base as usize + i).copied(),
-                Payload::Generated { size } => (base + (i as u64) < *size)
-                    .then(|| self.pattern.as_ref().expect("pattern").at(base + i as u64, 1)[0]),
+                Payload::Generated { size, pattern } => {
+                    (base + (i as u64) < *size).then(|| pattern.at(base + i as u64, 1)[0])
+                }
                 Payload::Stdin(_) => self.unverified.get(i).copied(),
             }
         };
         let first_bad = match &self.payload {
             // Fast path: compare whole slices, fall back to bytes only to find the offset.
-            Payload::Generated { size } if base + echoed.len() as u64 <= *size => {
-                let pattern = self.pattern.as_ref().expect("pattern");
+            Payload::Generated { size, pattern } if base + echoed.len() as u64 <= *size => {
                 let mut at = 0;
                 let mut bad = None;
                 while at < echoed.len() {
@@ -681,7 +680,7 @@ impl Outgoing {
     fn done_sending(&self) -> bool {
         match &self.payload {
             Payload::Message(bytes) => self.sent as usize == bytes.len(),
-            Payload::Generated { size } => self.sent == *size,
+            Payload::Generated { size, .. } => self.sent == *size,
             Payload::Stdin(stdin) => stdin.ended && self.unsent.is_empty(),
         }
     }
@@ -749,13 +748,12 @@ const CLIENT_TOKEN: Token = Token(0);
 
 fn verify_echo(target: &ClientTarget, payload: Payload, out: &mut Printer) -> anyhow::Result<Exit> {
     let shows_echo = !matches!(payload, Payload::Generated { .. });
-    let pattern = matches!(payload, Payload::Generated { .. }).then(Pattern::new);
     let mut lp = EventLoop::new()?;
     if let Payload::Stdin(stdin) = &payload {
         let _ = stdin.waker_slot.set(lp.waker()?);
     }
     let mut outgoing =
-        Outgoing { payload, pattern, unverified: VecDeque::new(), unsent: Vec::new(), sent: 0, verified: 0 };
+        Outgoing { payload, unverified: VecDeque::new(), unsent: Vec::new(), sent: 0, verified: 0 };
 
     let started = Instant::now();
     let sock = sockopt::connect(target.addr, target.ty, target.sock)?;
@@ -1239,7 +1237,6 @@ mod tests {
     fn outgoing_names_the_first_differing_offset() {
         let mut outgoing = Outgoing {
             payload: Payload::Message(b"hello world".to_vec()),
-            pattern: None,
             unverified: VecDeque::new(),
             unsent: Vec::new(),
             sent: 11,
