@@ -43,6 +43,13 @@ impl EventLoop {
         })
     }
 
+    /// A loop for a server: SIGINT and SIGTERM are caught from now on (see `catch_signals`).
+    pub fn stopped_by_signals() -> anyhow::Result<EventLoop> {
+        let mut lp = EventLoop::new()?;
+        lp.catch_signals()?;
+        Ok(lp)
+    }
+
     /// Turns SIGINT and SIGTERM into events, so a server can stop cleanly (see `stop_signal`).
     pub fn catch_signals(&mut self) -> anyhow::Result<()> {
         let mut signals = Signals::new([SIGINT, SIGTERM]).context("install signal handlers")?;

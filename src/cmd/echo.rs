@@ -20,9 +20,10 @@ use crate::output::{self, Listening, Paint, Printer, Record};
 use crate::sockopt::{self, SockOpts};
 
 pub fn serve(args: EchoServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
+    let lp = EventLoop::stopped_by_signals()?;
     let sock = sockopt::listen(&args.addr, Type::STREAM, &args.sock)?;
     let local = sockopt::local_name(&sock);
-    serve_listener(Listener::from_socket(sock), &local, &args.server, None, out)
+    serve_listener(lp, Listener::from_socket(sock), &local, &args.server, None, out)
 }
 
 pub fn client(args: EchoClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
@@ -130,14 +131,13 @@ impl Record for ServerSummary {
 /// Serves echo on a listening socket until SIGINT/SIGTERM or `--exit-after`. `message_max` is
 /// for seqpacket sockets: each message (up to that many bytes) is echoed as one message.
 pub fn serve_listener(
+    mut lp: EventLoop,
     listener: Listener,
     local: &str,
     args: &ServerArgs,
     message_max: Option<usize>,
     out: &mut Printer,
 ) -> anyhow::Result<Exit> {
-    let mut lp = EventLoop::new()?;
-    lp.catch_signals()?;
     let mut server = Server {
         listener: Some(listener),
         clients: Slab::default(),

@@ -43,9 +43,10 @@ const MAX_REFUSED_SENDS: u32 = 3;
 const FLOOD_WAIT: Duration = Duration::from_millis(10);
 
 pub fn serve(args: UdpServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
+    let lp = EventLoop::stopped_by_signals()?;
     let sock = sockopt::listen(&args.addr, Type::DGRAM, &args.sock)?;
     let local = sockopt::local_name(&sock);
-    serve_datagrams(sock, &local, &args.dgram, UDP_BUFFER, out)
+    serve_datagrams(lp, sock, &local, &args.dgram, UDP_BUFFER, out)
 }
 
 pub fn client(args: UdpClientArgs, out: &mut Printer) -> anyhow::Result<Exit> {
@@ -142,14 +143,13 @@ impl Record for DgramServerSummary {
 /// Echoes every datagram on a bound socket back to its sender until SIGINT/SIGTERM or
 /// `--exit-after`. A datagram longer than the buffer is reported, never echoed cut short.
 pub fn serve_datagrams(
+    mut lp: EventLoop,
     sock: Socket,
     local: &str,
     args: &DgramServeArgs,
     default_buffer: usize,
     out: &mut Printer,
 ) -> anyhow::Result<Exit> {
-    let mut lp = EventLoop::new()?;
-    lp.catch_signals()?;
     let fd = sock.as_raw_fd();
     lp.register_readable(&mut SourceFd(&fd), SOCKET).context("register socket")?;
     out.result(&Listening { addr: local.to_string() })?;
@@ -559,8 +559,7 @@ pub fn run_client(target: &Target, plan: &Plan, out: &mut Printer) -> anyhow::Re
         None => datagram.extend((HEADER_BYTES..datagram_len).map(|i| (i as u8).wrapping_mul(151) ^ 0x5a)),
     }
 
-    let mut lp = EventLoop::new()?;
-    lp.catch_signals()?;
+    let mut lp = EventLoop::stopped_by_signals()?;
     let fd = sock.as_raw_fd();
     lp.register(&mut SourceFd(&fd), CLIENT).context("register socket")?;
     let local = sockopt::local_name(&sock);

@@ -15,7 +15,7 @@ use socket2::Type;
 use crate::addr::Endpoint;
 use crate::cli::{DgramServeArgs, UdsClientArgs, UdsKind, UdsServeArgs};
 use crate::cmd::{echo, udp};
-use crate::event_loop::Listener;
+use crate::event_loop::{EventLoop, Listener};
 use crate::exit::{self, Exit};
 use crate::output::Printer;
 use crate::sockopt;
@@ -39,6 +39,9 @@ pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
         Endpoint::Abstract(_) => None,
         Endpoint::Inet { .. } => return Err(not_unix(&args.addr)),
     };
+    // Signals are caught before the socket file exists, so a stop at any moment after it is
+    // created goes through the code that removes it.
+    let lp = EventLoop::stopped_by_signals()?;
     if let Some(path) = &path {
         clear_the_way(path, ty, args.unlink)?;
     }
@@ -52,13 +55,13 @@ pub fn serve(args: UdsServeArgs, out: &mut Printer) -> anyhow::Result<Exit> {
             // credentials to each one instead.
             sockopt::pass_credentials(&sock).context("setsockopt SO_PASSCRED")?;
             let dgram = DgramServeArgs { buffer: args.buffer, exit_after: args.server.exit_after };
-            udp::serve_datagrams(sock, &local, &dgram, UDS_BUFFER, out)
+            udp::serve_datagrams(lp, sock, &local, &dgram, UDS_BUFFER, out)
         }
         Type::SEQPACKET => {
             let buffer = args.buffer.unwrap_or(UDS_BUFFER);
-            echo::serve_listener(Listener::from_socket(sock), &local, &args.server, Some(buffer), out)
+            echo::serve_listener(lp, Listener::from_socket(sock), &local, &args.server, Some(buffer), out)
         }
-        _ => echo::serve_listener(Listener::from_socket(sock), &local, &args.server, None, out),
+        _ => echo::serve_listener(lp, Listener::from_socket(sock), &local, &args.server, None, out),
     }
 }
 
