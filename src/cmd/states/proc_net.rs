@@ -199,6 +199,48 @@ pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
     }
 }
 
+/// Where the fixed-width columns sit after the `%4d:` slot: the kernel prints
+/// `%08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X ` (32 hex digits per IPv6 address).
+/// Both fast paths read them here, so the layout is written once.
+struct Columns {
+    addr_len: usize,
+    end_len: usize,
+    peer_at: usize,
+    st_at: usize,
+    q_at: usize,
+    tr_at: usize,
+    retr_at: usize,
+    rest_at: usize,
+}
+
+impl Columns {
+    /// The layout of `r`, or None when a separator is not where the kernel puts it.
+    fn locate(r: &[u8]) -> Option<Columns> {
+        let addr_len = match r.get(9) {
+            Some(b':') => 8,
+            _ => 32,
+        };
+        let end_len = addr_len + 5;
+        let peer_at = 2 + end_len;
+        let st_at = peer_at + end_len + 1;
+        let q_at = st_at + 3;
+        let tr_at = q_at + 18;
+        let retr_at = tr_at + 12;
+        let rest_at = retr_at + 9;
+        let separators = [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1];
+        if r.len() < rest_at
+            || separators.iter().any(|&i| r[i] != b' ')
+            || r[1 + addr_len] != b':'
+            || r[peer_at + addr_len] != b':'
+            || r[q_at + 8] != b':'
+            || r[tr_at + 2] != b':'
+        {
+            return None;
+        }
+        Some(Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at })
+    }
+}
+
 /// The hot path, for lines exactly as the kernel prints them: after `%4d:` come
 /// `%08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X ` at fixed offsets (32 hex digits per
 /// IPv6 address), then space-separated decimal columns and the `%pK` pointer. A table of
@@ -210,28 +252,7 @@ fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
     let mut tail = Tail { bytes: line, at: 0 };
     let slot = tail.decimal(b':')? as u32;
     let r = line.get(tail.at..)?.strip_prefix(b":")?;
-    let addr_len = match r.get(9) {
-        Some(b':') => 8,
-        _ => 32,
-    };
-    let end_len = addr_len + 5;
-    let peer_at = 2 + end_len;
-    let st_at = peer_at + end_len + 1;
-    let q_at = st_at + 3;
-    let tr_at = q_at + 18;
-    let retr_at = tr_at + 12;
-    let rest_at = retr_at + 9;
-    if r.len() < rest_at
-        || [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1]
-            .into_iter()
-            .any(|i| r[i] != b' ')
-        || r[1 + addr_len] != b':'
-        || r[peer_at + addr_len] != b':'
-        || r[q_at + 8] != b':'
-        || r[tr_at + 2] != b':'
-    {
-        return None;
-    }
+    let Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at } = Columns::locate(r)?;
     let local = fixed_endpoint(&r[1..1 + end_len], addr_len)?;
     let peer = fixed_endpoint(&r[peer_at..peer_at + end_len], addr_len)?;
     let state = TcpState::from_code(hex(&r[st_at..st_at + 2])? as u8)?;
@@ -464,25 +485,7 @@ fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
     let colon = start + line[start..].iter().take(11).position(|&b| b == b':')?;
     let slot = dec(&line[start..colon])? as u32;
     let r = line.get(colon + 1..)?;
-    let addr_len = match r.get(9) {
-        Some(b':') => 8,
-        _ => 32,
-    };
-    let end_len = addr_len + 5;
-    let peer_at = 2 + end_len;
-    let st_at = peer_at + end_len + 1;
-    let q_at = st_at + 3;
-    let tr_at = q_at + 18;
-    let retr_at = tr_at + 12;
-    let rest_at = retr_at + 9;
-    let separators = [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1];
-    if r.len() < rest_at
-        || separators.iter().any(|&i| r[i] != b' ')
-        || r[q_at + 8] != b':'
-        || r[tr_at + 2] != b':'
-    {
-        return None;
-    }
+    let Columns { end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at, .. } = Columns::locate(r)?;
     let local = endpoint(&r[1..1 + end_len]).ok()?;
     let peer = endpoint(&r[peer_at..peer_at + end_len]).ok()?;
     if local.is_ipv4() != peer.is_ipv4() {
