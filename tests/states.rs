@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
@@ -14,6 +14,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{have_root, sockkit, sockkit_std};
+use socket2::{Domain, SockRef, Socket, TcpKeepalive, Type};
 
 /// (state, local, peer) as ss prints them.
 type Row = (String, String, String);
@@ -55,6 +56,10 @@ fn ss_state_name(filter: &str) -> String {
         "close-wait" => "CLOSE-WAIT",
         "fin-wait-2" => "FIN-WAIT-2",
         "listening" => "LISTEN",
+        "syn-recv" => "SYN-RECV",
+        "fin-wait-1" => "FIN-WAIT-1",
+        "last-ack" => "LAST-ACK",
+        "closing" => "CLOSING",
         other => panic!("no column name for {other}"),
     }
     .to_string()
@@ -121,6 +126,20 @@ fn row(state: &str, local: &TcpStream, peer_side: bool) -> Row {
     (state.to_string(), l.to_string(), p.to_string())
 }
 
+/// A listener (made by `bind`) on a port no other socket on this machine uses yet.
+fn fresh_listener(bind: impl Fn() -> TcpListener) -> (TcpListener, u16) {
+    // TIME_WAIT remnants of earlier tests (they last 60 s) can carry the port number the
+    // kernel hands out now; a test on such a port would see sockets it did not make.
+    (0..50)
+        .map(|_| {
+            let listener = bind();
+            let port = listener.local_addr().unwrap().port();
+            (listener, port)
+        })
+        .find(|(_, port)| ss_rows(None, None, Some(*port)).len() == 1)
+        .expect("a port no other socket uses")
+}
+
 /// Sockets in LISTEN, ESTABLISHED (both ends), TIME_WAIT (after an active close), CLOSE_WAIT
 /// (the server never closes) and FIN_WAIT2 (its client), all on one listener's port.
 struct Lab {
@@ -132,16 +151,7 @@ struct Lab {
 
 impl Lab {
     fn new(bind: &str, connect: &str) -> Lab {
-        // TIME_WAIT remnants of earlier tests (they last 60 s) can carry the port number the
-        // kernel hands out now; a lab on such a port would see sockets it did not make.
-        let (listener, port) = (0..50)
-            .map(|_| {
-                let listener = TcpListener::bind(bind).unwrap();
-                let port = listener.local_addr().unwrap().port();
-                (listener, port)
-            })
-            .find(|(_, port)| ss_rows(None, None, Some(*port)).len() == 1)
-            .expect("a port no other socket uses");
+        let (listener, port) = fresh_listener(|| TcpListener::bind(bind).unwrap());
         let target = format!("{connect}:{port}");
         let mut expected = BTreeSet::new();
         let listen_local = listener.local_addr().unwrap();
@@ -599,4 +609,506 @@ FIN-WAIT-1 0      4096         [2001:db8::1]:443           [2001:db8::2]:40000 t
 ESTAB      0      0      [fe80::200:ff:fe:0]:42405 [2001:db8:ab::cd:1:0]:80    timer:(on,210ms,1)
 "
     );
+}
+
+// States and timers the tests above cannot reach: SYN_SENT across a link, SYN_RECV, LAST_ACK
+// and CLOSING need a packet dropped (nftables, in namespaces the test creates and deletes);
+// keepalive and persist timers need socket options and a peer that never reads.
+
+/// `sockkit states ARGS` (with `--json` first when `json`), inside `netns` when given.
+fn sockkit_text(netns: Option<&str>, json: bool, args: &[&str]) -> String {
+    let mut all: Vec<String> = Vec::new();
+    if json {
+        all.push("--json".into());
+    }
+    all.push("states".into());
+    all.extend(args.iter().map(|a| a.to_string()));
+    match netns {
+        Some(_) => run_in(netns, assert_cmd::cargo::cargo_bin("sockkit").to_str().unwrap(), &all),
+        None => {
+            let out = sockkit().args(&all).assert().success();
+            String::from_utf8_lossy(&out.get_output().stdout).to_string()
+        }
+    }
+}
+
+/// sockkit's `--json` socket objects for `sockkit --json states ARGS`.
+fn sockkit_json(netns: Option<&str>, args: &[&str]) -> Vec<serde_json::Value> {
+    let text = sockkit_text(netns, true, args);
+    let objects: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    assert!(objects.iter().all(|o| o["event"] == "socket"), "{text}");
+    objects
+}
+
+/// One end as ss prints it, from a JSON object's `{side}_addr` and `{side}_port`.
+fn json_end(o: &serde_json::Value, side: &str) -> String {
+    let addr = o[format!("{side}_addr")].as_str().unwrap_or_else(|| panic!("{side}_addr in {o}"));
+    let port = o[format!("{side}_port")].as_u64().unwrap_or_else(|| panic!("{side}_port in {o}"));
+    let host = if addr.contains(':') { format!("[{addr}]") } else { addr.to_string() };
+    if port == 0 { format!("{host}:*") } else { format!("{host}:{port}") }
+}
+
+fn json_row(o: &serde_json::Value) -> Row {
+    (o["state"].as_str().unwrap().to_string(), json_end(o, "local"), json_end(o, "peer"))
+}
+
+/// Asserts that sockkit, both its table and its `--json` lines, lists exactly the sockets
+/// `ss -tan [state S] [( sport = :P or dport = :P )]` lists, and returns them.
+fn assert_lists_like_ss(netns: Option<&str>, state: Option<&str>, port: Option<u16>) -> BTreeSet<Row> {
+    let port_text = port.map(|p| p.to_string());
+    let mut args: Vec<&str> = Vec::new();
+    if let Some(state) = state {
+        args.extend(["--filter", state]);
+    }
+    if let Some(port) = &port_text {
+        args.extend(["--port", port]);
+    }
+    let ss = ss_rows(netns, state, port);
+    assert_eq!(sockkit_rows(netns, &args), ss, "sockkit states {args:?} against ss");
+    let json: BTreeSet<Row> = sockkit_json(netns, &args).iter().map(json_row).collect();
+    assert_eq!(json, ss, "sockkit --json states {args:?} against ss");
+    ss
+}
+
+/// A `timer:(name,time,count)` cell, the time in milliseconds.
+#[derive(Clone, Debug, PartialEq)]
+struct TimerCell {
+    name: String,
+    ms: u64,
+    count: u32,
+}
+
+fn parse_timer_cell(cell: &str) -> TimerCell {
+    let parts: Vec<&str> = cell
+        .strip_prefix("timer:(")
+        .and_then(|t| t.strip_suffix(')'))
+        .map(|t| t.split(',').collect())
+        .unwrap_or_default();
+    let (Some(ms), Some(count)) =
+        (parts.get(1).and_then(|t| timer_ms(t)), parts.get(2).and_then(|c| c.parse().ok()))
+    else {
+        panic!("not a timer cell: {cell}");
+    };
+    TimerCell { name: parts[0].to_string(), ms, count }
+}
+
+/// Milliseconds in ss's `print_ms_timer` text: `1min10sec`, `12min`, `58sec`, `1.090sec`,
+/// `340ms`, and this ss's older forms `1.090ms` (one second and 90 ms) and `004ms`.
+fn timer_ms(text: &str) -> Option<u64> {
+    let seconds = |s: &str| -> Option<u64> {
+        let (whole, frac) = s.split_once('.').unwrap_or((s, "000"));
+        (frac.len() == 3).then_some(())?;
+        Some(whole.parse::<u64>().ok()? * 1000 + frac.parse::<u64>().ok()?)
+    };
+    let (minutes, rest) = match text.split_once("min") {
+        Some((m, rest)) => (m.parse::<u64>().ok()?, rest),
+        None => (0, text),
+    };
+    let rest_ms = if rest.is_empty() {
+        0
+    } else if let Some(s) = rest.strip_suffix("sec") {
+        seconds(s)?
+    } else if let Some(s) = rest.strip_suffix("ms") {
+        if s.contains('.') { seconds(s)? } else { s.parse().ok()? }
+    } else {
+        return None;
+    };
+    Some(minutes * 60_000 + rest_ms)
+}
+
+/// (local, peer) -> timer, from an `ss -tano` or `sockkit states -o` table (timer last).
+fn timer_cells(text: &str) -> BTreeMap<(String, String), TimerCell> {
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            let last = cells.last().filter(|c| c.starts_with("timer:("))?;
+            Some(((normalize(cells[3]), normalize(cells[4])), parse_timer_cell(last)))
+        })
+        .collect()
+}
+
+fn ss_timers(netns: Option<&str>, port: Option<u16>) -> BTreeMap<(String, String), TimerCell> {
+    let mut args: Vec<String> = vec!["-tano".into()];
+    if let Some(port) = port {
+        args.push(format!("( sport = :{port} or dport = :{port} )"));
+    }
+    timer_cells(&run_in(netns, "ss", &args))
+}
+
+fn port_args(port: &Option<String>) -> Vec<&str> {
+    port.as_deref().map(|p| vec!["--port", p]).unwrap_or_default()
+}
+
+/// Asserts that the socket `local`-`peer` has the timer `name`, and that `sockkit states -o`
+/// and `--json` show it as `ss -tano` does: same name and count, the time within a second.
+///
+/// Retransmit and persist timers are re-armed as they fire, so one reading of ss and one of
+/// sockkit may straddle a re-arm. Readings go ss, sockkit, sockkit --json, ss; they are
+/// compared only when the two ss readings show no re-arm in between (same count, time not
+/// grown), and retried otherwise (a bounded number of times).
+fn assert_timer_like_ss(netns: Option<&str>, port: Option<u16>, local: &str, peer: &str, name: &str) {
+    let key = (local.to_string(), peer.to_string());
+    let port_text = port.map(|p| p.to_string());
+    let mut human_args = vec!["-o"];
+    human_args.extend(port_args(&port_text));
+    let mut unsettled = Vec::new();
+    for _ in 0..50 {
+        let before = ss_timers(netns, port).remove(&key);
+        let human = timer_cells(&sockkit_text(netns, false, &human_args)).remove(&key);
+        let json = sockkit_json(netns, &port_args(&port_text))
+            .into_iter()
+            .find(|o| (json_end(o, "local"), json_end(o, "peer")) == key);
+        let after = ss_timers(netns, port).remove(&key);
+        let (Some(before), Some(after)) = (before, after) else {
+            panic!("ss shows no timer for {key:?}");
+        };
+        assert_eq!(before.name, name, "ss's timer for {key:?}");
+        if after.name != before.name || after.count != before.count || after.ms > before.ms {
+            unsettled.push((before, after));
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let within = |ms: u64| ms + 1000 >= after.ms && ms <= before.ms + 1000;
+        let human = human.unwrap_or_else(|| panic!("sockkit -o shows no timer for {key:?}; ss: {before:?}"));
+        assert_eq!((&human.name, human.count), (&before.name, before.count), "sockkit -o for {key:?}");
+        assert!(within(human.ms), "sockkit -o {human:?}, ss {before:?} then {after:?}");
+        let json = json.unwrap_or_else(|| panic!("no --json object for {key:?}"));
+        assert_eq!(json["timer"], name, "{json}");
+        let json_ms = json["timer_ms"].as_u64().unwrap_or_else(|| panic!("timer_ms in {json}"));
+        assert!(within(json_ms), "--json timer_ms {json_ms}, ss {before:?} then {after:?}");
+        let json_count = match name {
+            "on" => &json["retransmits"],
+            "keepalive" | "persist" => &json["probes"],
+            _ => &serde_json::Value::from(0),
+        };
+        assert_eq!(json_count, &serde_json::Value::from(before.count), "{json}");
+        return;
+    }
+    panic!("the timer of {key:?} never held still between two ss readings: {unsettled:?}");
+}
+
+/// Applies an nftables ruleset inside the namespace (its tables go when the namespace does).
+fn nft(netns: &str, rules: &str) {
+    let mut nft = Command::new("ip")
+        .args(["netns", "exec", netns, "nft", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nft");
+    nft.stdin.take().unwrap().write_all(rules.as_bytes()).unwrap();
+    let out = nft.wait_with_output().unwrap();
+    assert!(out.status.success(), "nft -f: {}\n{rules}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The packets the first `counter` of table `table` has seen.
+fn nft_counted(netns: &str, table: &str) -> u64 {
+    let text = run_in(Some(netns), "nft", &["list".into(), "table".into(), "inet".into(), table.into()]);
+    text.split("counter packets ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no counter in {text}"))
+}
+
+/// Runs `f` on a thread that has moved into the namespace `netns`: the sockets it opens live
+/// there (and work from any thread afterwards).
+fn inside<T: Send>(netns: &str, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            common::netns::enter(netns);
+            f()
+        })
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The state's sockets as `ss -tan state S` shows them, once there are `n` of them.
+fn wait_for_state(netns: Option<&str>, state: &str, port: Option<u16>, n: usize) {
+    wait_until(&format!("{n} {state} socket(s)"), Duration::from_secs(20), || {
+        ss_rows(netns, Some(state), port).len() == n
+    });
+}
+
+fn ends(stream: &TcpStream) -> (String, String) {
+    (stream.local_addr().unwrap().to_string(), stream.peer_addr().unwrap().to_string())
+}
+
+const A_ADDR: &str = "10.213.7.1";
+const B_ADDR: &str = "10.213.7.2";
+
+/// Two namespaces of this test's own, `a` (10.213.7.1) and `b` (10.213.7.2), joined by a veth
+/// pair (`skst0` in a, `skst1` in b). Dropping it deletes both, with their nft tables.
+struct VethPair {
+    a: common::netns::Netns,
+    b: common::netns::Netns,
+}
+
+impl VethPair {
+    fn new(tag: &str) -> VethPair {
+        let pid = std::process::id();
+        let a = common::netns::Netns::new(&format!("skst-{tag}a-{pid}"));
+        let b = common::netns::Netns::new(&format!("skst-{tag}b-{pid}"));
+        common::netns::veth(&a, "skst0", &b, "skst1");
+        a.ip(&["addr", "add", &format!("{A_ADDR}/24"), "dev", "skst0"]);
+        b.ip(&["addr", "add", &format!("{B_ADDR}/24"), "dev", "skst1"]);
+        VethPair { a, b }
+    }
+}
+
+/// A namespace of this test's own with only `lo`, and a connection inside it on 127.0.0.1:
+/// (listener, client, the server's accepted end).
+fn loopback_connection(tag: &str) -> (common::netns::Netns, TcpListener, TcpStream, TcpStream) {
+    let ns = common::netns::Netns::new(&format!("skst-{tag}-{}", std::process::id()));
+    let (listener, client, server) = inside(&ns.name, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (listener, client, server)
+    });
+    (ns, listener, client, server)
+}
+
+#[test]
+fn syn_sent_across_a_veth_pair_to_a_peer_that_drops_syns_matches_ss_as_root() {
+    if !have_root("syn_sent_across_a_veth_pair_to_a_peer_that_drops_syns_matches_ss_as_root") {
+        return;
+    }
+    let pair = VethPair::new("ss");
+    let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
+    // b drops the SYNs that come in over the link (not on its loopback).
+    nft(
+        b,
+        "table inet skst-drop {\n chain input {\n type filter hook input priority 0;\n \
+         iifname \"skst1\" tcp dport 9 tcp flags & (syn | ack) == syn counter drop\n }\n}\n",
+    );
+    let target: std::net::SocketAddr = format!("{B_ADDR}:9").parse().unwrap();
+    let client = inside(a, || {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        match socket.connect(&target.into()) {
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => socket,
+            other => panic!("a connect to a host that drops SYNs: {other:?}"),
+        }
+    });
+    let local = client.local_addr().unwrap().as_socket().unwrap().to_string();
+    wait_for_state(Some(a), "syn-sent", None, 1);
+    wait_until("b's rule drops a SYN", Duration::from_secs(20), || nft_counted(b, "skst-drop") > 0);
+
+    let rows = assert_lists_like_ss(Some(a), Some("syn-sent"), None);
+    assert_eq!(rows, BTreeSet::from([("SYN-SENT".to_string(), local.clone(), target.to_string())]));
+    assert_eq!(assert_lists_like_ss(Some(a), None, None), rows);
+    // The SYN never got past b's input hook, so b has no socket for it.
+    assert!(assert_lists_like_ss(Some(b), None, None).is_empty());
+    assert_timer_like_ss(Some(a), None, &local, &target.to_string(), "on");
+    drop(client);
+}
+
+#[test]
+fn syn_recv_when_the_handshakes_last_ack_is_dropped_matches_ss_as_root() {
+    if !have_root("syn_recv_when_the_handshakes_last_ack_is_dropped_matches_ss_as_root") {
+        return;
+    }
+    let pair = VethPair::new("sr");
+    let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
+    let listener = inside(b, || TcpListener::bind(format!("{B_ADDR}:0")).unwrap());
+    let server = listener.local_addr().unwrap();
+    // b drops the client's ACK of its SYN-ACK (and every later ACK): the connection is
+    // established for the client, a request socket in SYN_RECV for the server.
+    nft(
+        b,
+        &format!(
+            "table inet skst-drop {{\n chain input {{\n type filter hook input priority 0;\n \
+             iifname \"skst1\" tcp dport {} tcp flags & (syn | ack) == ack counter drop\n }}\n}}\n",
+            server.port()
+        ),
+    );
+    let client = inside(a, || TcpStream::connect_timeout(&server, Duration::from_secs(20)).unwrap());
+    let client_end = client.local_addr().unwrap().to_string();
+    wait_for_state(Some(b), "syn-recv", None, 1);
+
+    let request = ("SYN-RECV".to_string(), server.to_string(), client_end.clone());
+    assert_eq!(assert_lists_like_ss(Some(b), Some("syn-recv"), None), BTreeSet::from([request.clone()]));
+    assert_eq!(
+        assert_lists_like_ss(Some(b), None, None),
+        BTreeSet::from([request, ("LISTEN".to_string(), server.to_string(), "0.0.0.0:*".to_string())])
+    );
+    assert_eq!(
+        assert_lists_like_ss(Some(a), None, None),
+        BTreeSet::from([("ESTAB".to_string(), client_end.clone(), server.to_string())])
+    );
+    // A request socket is no full socket: no inode (ss -e says ino:0 too), no queues.
+    let ss_e = run_in(Some(b), "ss", &["-tane".into(), "state".into(), "syn-recv".into()]);
+    assert!(ss_e.lines().nth(1).is_some_and(|l| l.contains(" ino:0 ")), "{ss_e}");
+    let json = sockkit_json(Some(b), &["--filter", "syn-recv"]);
+    assert_eq!(json.len(), 1, "{json:?}");
+    let (kernel_state, inode, state_code) =
+        (&json[0]["kernel_state"], &json[0]["inode"], &json[0]["state_code"]);
+    assert_eq!(
+        (kernel_state.as_str(), inode.as_u64(), state_code.as_u64()),
+        (Some("SYN_RECV"), Some(0), Some(3))
+    );
+    assert_timer_like_ss(Some(b), None, &server.to_string(), &client_end, "on");
+    drop(client);
+    drop(listener);
+}
+
+#[test]
+fn last_ack_when_the_peers_last_ack_is_dropped_matches_ss_as_root() {
+    if !have_root("last_ack_when_the_peers_last_ack_is_dropped_matches_ss_as_root") {
+        return;
+    }
+    let (ns, listener, client, server) = loopback_connection("la");
+    let (client_port, port) = (client.local_addr().unwrap().port(), listener.local_addr().unwrap().port());
+    // (The client's socket has no peer address any more once it is in TIME_WAIT.)
+    let (ours, theirs) = (ends(&server), ends(&client));
+    // Pure ACKs from the client to the server are dropped from now on.
+    nft(
+        &ns.name,
+        &format!(
+            "table inet skst-drop {{\n chain input {{\n type filter hook input priority 0;\n \
+             tcp sport {client_port} tcp dport {port} tcp flags & (fin | syn | rst | ack) == ack counter drop\n }}\n}}\n"
+        ),
+    );
+    // The peer (client) closes first: its FIN gets through, we (server) are in CLOSE_WAIT.
+    client.shutdown(Shutdown::Write).unwrap();
+    wait_for_state(Some(&ns.name), "close-wait", None, 1);
+    // We close too: the client acknowledges our FIN and goes to TIME_WAIT, but that ACK is
+    // dropped, so we wait in LAST_ACK, retransmitting the FIN.
+    server.shutdown(Shutdown::Write).unwrap();
+    wait_for_state(Some(&ns.name), "last-ack", None, 1);
+    wait_for_state(Some(&ns.name), "time-wait", None, 1);
+
+    let last_ack = ("LAST-ACK".to_string(), ours.0.clone(), ours.1.clone());
+    assert_eq!(
+        assert_lists_like_ss(Some(&ns.name), Some("last-ack"), None),
+        BTreeSet::from([last_ack.clone()])
+    );
+    assert_eq!(
+        assert_lists_like_ss(Some(&ns.name), None, None),
+        BTreeSet::from([
+            last_ack,
+            ("TIME-WAIT".to_string(), theirs.0.clone(), theirs.1.clone()),
+            ("LISTEN".to_string(), format!("127.0.0.1:{port}"), "0.0.0.0:*".to_string()),
+        ])
+    );
+    assert!(nft_counted(&ns.name, "skst-drop") > 0);
+    assert_timer_like_ss(Some(&ns.name), None, &ours.0, &ours.1, "on");
+    assert_timer_like_ss(Some(&ns.name), None, &theirs.0, &theirs.1, "timewait");
+    drop((client, server, listener));
+}
+
+#[test]
+fn closing_when_both_ends_send_fin_before_either_is_acknowledged_matches_ss_as_root() {
+    if !have_root("closing_when_both_ends_send_fin_before_either_is_acknowledged_matches_ss_as_root") {
+        return;
+    }
+    let (ns, listener, client, server) = loopback_connection("cl");
+    let (client_port, port) = (client.local_addr().unwrap().port(), listener.local_addr().unwrap().port());
+    // Nothing from the server's end reaches the client's from now on.
+    nft(
+        &ns.name,
+        &format!(
+            "table inet skst-drop {{\n chain input {{\n type filter hook input priority 0;\n \
+             tcp sport {port} tcp dport {client_port} counter drop\n }}\n}}\n"
+        ),
+    );
+    // The server closes: its FIN is lost, it waits in FIN_WAIT1.
+    server.shutdown(Shutdown::Write).unwrap();
+    wait_for_state(Some(&ns.name), "fin-wait-1", None, 1);
+    // The client closes before it has seen the server's FIN: its FIN reaches the server,
+    // which has sent its own FIN and has no ACK for it: a simultaneous close, CLOSING. The
+    // client's FIN is never acknowledged either (FIN_WAIT1).
+    client.shutdown(Shutdown::Write).unwrap();
+    wait_for_state(Some(&ns.name), "closing", None, 1);
+
+    let (ours, theirs) = (ends(&server), ends(&client));
+    let closing = ("CLOSING".to_string(), ours.0.clone(), ours.1.clone());
+    assert_eq!(
+        assert_lists_like_ss(Some(&ns.name), Some("closing"), None),
+        BTreeSet::from([closing.clone()])
+    );
+    assert_eq!(
+        assert_lists_like_ss(Some(&ns.name), None, None),
+        BTreeSet::from([
+            closing,
+            ("FIN-WAIT-1".to_string(), theirs.0.clone(), theirs.1.clone()),
+            ("LISTEN".to_string(), format!("127.0.0.1:{port}"), "0.0.0.0:*".to_string()),
+        ])
+    );
+    assert_timer_like_ss(Some(&ns.name), None, &ours.0, &ours.1, "on");
+    assert_timer_like_ss(Some(&ns.name), None, &theirs.0, &theirs.1, "on");
+    drop((client, server, listener));
+}
+
+#[test]
+fn a_keepalive_timer_shows_like_ss_dash_o() {
+    let (listener, port) = fresh_listener(|| TcpListener::bind("127.0.0.1:0").unwrap());
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    SockRef::from(&client)
+        .set_tcp_keepalive(&TcpKeepalive::new().with_time(Duration::from_secs(60)))
+        .unwrap();
+    let (with, without) = (ends(&client), ends(&server));
+    wait_until("ss shows the keepalive timer", Duration::from_secs(20), || {
+        ss_timers(None, Some(port)).get(&with).is_some_and(|t| t.name == "keepalive")
+    });
+
+    assert_eq!(
+        assert_lists_like_ss(None, None, Some(port)),
+        BTreeSet::from([
+            ("ESTAB".to_string(), with.0.clone(), with.1.clone()),
+            ("ESTAB".to_string(), without.0.clone(), without.1.clone()),
+            ("LISTEN".to_string(), format!("127.0.0.1:{port}"), "0.0.0.0:*".to_string()),
+        ])
+    );
+    assert_timer_like_ss(None, Some(port), &with.0, &with.1, "keepalive");
+    // The other end has no keepalive and nothing in flight: no timer, in both.
+    assert!(!ss_timers(None, Some(port)).contains_key(&without));
+    let ours = timer_cells(&sockkit_text(None, false, &["-o", "--port", &port.to_string()]));
+    assert!(!ours.contains_key(&without), "{ours:?}");
+    drop((client, server, listener));
+}
+
+#[test]
+fn a_persist_timer_shows_like_ss_dash_o() {
+    // The receiver's buffer is small and it never reads, so its window closes; the sender,
+    // with data left to send, probes the zero window on the persist timer.
+    let (listener, port) = fresh_listener(|| {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        socket.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+        socket.listen(1).unwrap();
+        socket.into()
+    });
+    let sender = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    sender.set_send_buffer_size(64 * 1024).unwrap();
+    sender.connect(&listener.local_addr().unwrap().into()).unwrap();
+    let (receiver, _) = listener.accept().unwrap();
+    let mut sender: TcpStream = sender.into();
+    sender.set_nonblocking(true).unwrap();
+    let chunk = [0x5a_u8; 16 * 1024];
+    let full = (0..1000).any(|_| match sender.write(&chunk) {
+        Ok(_) => false,
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
+        Err(e) => panic!("write: {e}"),
+    });
+    assert!(full, "the send buffer never filled");
+    let (probing, idle) = (ends(&sender), ends(&receiver));
+    wait_until("ss shows the persist timer", Duration::from_secs(20), || {
+        ss_timers(None, Some(port)).get(&probing).is_some_and(|t| t.name == "persist")
+    });
+
+    assert_eq!(
+        assert_lists_like_ss(None, None, Some(port)),
+        BTreeSet::from([
+            ("ESTAB".to_string(), probing.0.clone(), probing.1.clone()),
+            ("ESTAB".to_string(), idle.0.clone(), idle.1.clone()),
+            ("LISTEN".to_string(), format!("127.0.0.1:{port}"), "0.0.0.0:*".to_string()),
+        ])
+    );
+    assert_timer_like_ss(None, Some(port), &probing.0, &probing.1, "persist");
+    drop((sender, receiver, listener));
 }
