@@ -836,11 +836,13 @@ fn ends(stream: &TcpStream) -> (String, String) {
     (stream.local_addr().unwrap().to_string(), stream.peer_addr().unwrap().to_string())
 }
 
-const A_ADDR: &str = "10.213.7.1";
-const B_ADDR: &str = "10.213.7.2";
+/// The two ends of a [`VethPair`], per family (addresses that exist only inside its namespaces).
+const PAIR_V4: (&str, &str) = ("10.213.7.1", "10.213.7.2");
+const PAIR_V6: (&str, &str) = ("fd53:6b73::1", "fd53:6b73::2");
 
-/// Two namespaces of this test's own, `a` (10.213.7.1) and `b` (10.213.7.2), joined by a veth
-/// pair (`skst0` in a, `skst1` in b). Dropping it deletes both, with their nft tables.
+/// Two namespaces of this test's own, `a` and `b`, joined by a veth pair (`skst0` in a,
+/// `skst1` in b) with both ends of [`PAIR_V4`] and [`PAIR_V6`]. Dropping it deletes both
+/// namespaces, with their nft tables.
 struct VethPair {
     a: common::netns::Netns,
     b: common::netns::Netns,
@@ -852,10 +854,22 @@ impl VethPair {
         let a = common::netns::Netns::new(&format!("skst-{tag}a-{pid}"));
         let b = common::netns::Netns::new(&format!("skst-{tag}b-{pid}"));
         common::netns::veth(&a, "skst0", &b, "skst1");
-        a.ip(&["addr", "add", &format!("{A_ADDR}/24"), "dev", "skst0"]);
-        b.ip(&["addr", "add", &format!("{B_ADDR}/24"), "dev", "skst1"]);
+        for (ns, dev, v4, v6) in [(&a, "skst0", PAIR_V4.0, PAIR_V6.0), (&b, "skst1", PAIR_V4.1, PAIR_V6.1)] {
+            ns.ip(&["addr", "add", &format!("{v4}/24"), "dev", dev]);
+            ns.ip(&["addr", "add", &format!("{v6}/64"), "dev", dev, "nodad"]);
+        }
         VethPair { a, b }
     }
+}
+
+/// A host (IPv4 or IPv6 text) and a port as a socket address.
+fn sock_addr(host: &str, port: u16) -> std::net::SocketAddr {
+    (host.parse::<std::net::IpAddr>().unwrap(), port).into()
+}
+
+/// ss's peer column for a listener of this family.
+fn wildcard_peer(addr: &std::net::SocketAddr) -> String {
+    if addr.is_ipv4() { "0.0.0.0:*" } else { "[::]:*" }.to_string()
 }
 
 /// A namespace of this test's own with only `lo`, and a connection inside it on 127.0.0.1:
@@ -876,34 +890,36 @@ fn syn_sent_across_a_veth_pair_to_a_peer_that_drops_syns_matches_ss_as_root() {
     if !have_root("syn_sent_across_a_veth_pair_to_a_peer_that_drops_syns_matches_ss_as_root") {
         return;
     }
-    let pair = VethPair::new("ss");
-    let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
-    // b drops the SYNs that come in over the link (not on its loopback).
-    nft(
-        b,
-        "table inet skst-drop {\n chain input {\n type filter hook input priority 0;\n \
-         iifname \"skst1\" tcp dport 9 tcp flags & (syn | ack) == syn counter drop\n }\n}\n",
-    );
-    let target: std::net::SocketAddr = format!("{B_ADDR}:9").parse().unwrap();
-    let client = inside(a, || {
-        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-        socket.set_nonblocking(true).unwrap();
-        match socket.connect(&target.into()) {
-            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => socket,
-            other => panic!("a connect to a host that drops SYNs: {other:?}"),
-        }
-    });
-    let local = client.local_addr().unwrap().as_socket().unwrap().to_string();
-    wait_for_state(Some(a), "syn-sent", None, 1);
-    wait_until("b's rule drops a SYN", Duration::from_secs(20), || nft_counted(b, "skst-drop") > 0);
+    for (family, b_host) in [("4", PAIR_V4.1), ("6", PAIR_V6.1)] {
+        let pair = VethPair::new(&format!("ss{family}"));
+        let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
+        // b drops the SYNs that come in over the link (not on its loopback).
+        nft(
+            b,
+            "table inet skst-drop {\n chain input {\n type filter hook input priority 0;\n \
+             iifname \"skst1\" tcp dport 9 tcp flags & (syn | ack) == syn counter drop\n }\n}\n",
+        );
+        let target = sock_addr(b_host, 9);
+        let client = inside(a, || {
+            let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).unwrap();
+            socket.set_nonblocking(true).unwrap();
+            match socket.connect(&target.into()) {
+                Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => socket,
+                other => panic!("a connect to a host that drops SYNs: {other:?}"),
+            }
+        });
+        let local = client.local_addr().unwrap().as_socket().unwrap().to_string();
+        wait_for_state(Some(a), "syn-sent", None, 1);
+        wait_until("b's rule drops a SYN", Duration::from_secs(20), || nft_counted(b, "skst-drop") > 0);
 
-    let rows = assert_lists_like_ss(Some(a), Some("syn-sent"), None);
-    assert_eq!(rows, BTreeSet::from([("SYN-SENT".to_string(), local.clone(), target.to_string())]));
-    assert_eq!(assert_lists_like_ss(Some(a), None, None), rows);
-    // The SYN never got past b's input hook, so b has no socket for it.
-    assert!(assert_lists_like_ss(Some(b), None, None).is_empty());
-    assert_timer_like_ss(Some(a), None, &local, &target.to_string(), "on");
-    drop(client);
+        let rows = assert_lists_like_ss(Some(a), Some("syn-sent"), None);
+        assert_eq!(rows, BTreeSet::from([("SYN-SENT".to_string(), local.clone(), target.to_string())]));
+        assert_eq!(assert_lists_like_ss(Some(a), None, None), rows);
+        // The SYN never got past b's input hook, so b has no socket for it.
+        assert!(assert_lists_like_ss(Some(b), None, None).is_empty());
+        assert_timer_like_ss(Some(a), None, &local, &target.to_string(), "on");
+        drop(client);
+    }
 }
 
 #[test]
@@ -911,48 +927,54 @@ fn syn_recv_when_the_handshakes_last_ack_is_dropped_matches_ss_as_root() {
     if !have_root("syn_recv_when_the_handshakes_last_ack_is_dropped_matches_ss_as_root") {
         return;
     }
-    let pair = VethPair::new("sr");
-    let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
-    let listener = inside(b, || TcpListener::bind(format!("{B_ADDR}:0")).unwrap());
-    let server = listener.local_addr().unwrap();
-    // b drops the client's ACK of its SYN-ACK (and every later ACK): the connection is
-    // established for the client, a request socket in SYN_RECV for the server.
-    nft(
-        b,
-        &format!(
-            "table inet skst-drop {{\n chain input {{\n type filter hook input priority 0;\n \
-             iifname \"skst1\" tcp dport {} tcp flags & (syn | ack) == ack counter drop\n }}\n}}\n",
-            server.port()
-        ),
-    );
-    let client = inside(a, || TcpStream::connect_timeout(&server, Duration::from_secs(20)).unwrap());
-    let client_end = client.local_addr().unwrap().to_string();
-    wait_for_state(Some(b), "syn-recv", None, 1);
+    for (family, b_host) in [("4", PAIR_V4.1), ("6", PAIR_V6.1)] {
+        let pair = VethPair::new(&format!("sr{family}"));
+        let (a, b) = (pair.a.name.as_str(), pair.b.name.as_str());
+        let listener = inside(b, || TcpListener::bind(sock_addr(b_host, 0)).unwrap());
+        let server = listener.local_addr().unwrap();
+        // b drops the client's ACK of its SYN-ACK (and every later ACK): the connection is
+        // established for the client, a request socket in SYN_RECV for the server.
+        nft(
+            b,
+            &format!(
+                "table inet skst-drop {{\n chain input {{\n type filter hook input priority 0;\n \
+                 iifname \"skst1\" tcp dport {} tcp flags & (syn | ack) == ack counter drop\n }}\n}}\n",
+                server.port()
+            ),
+        );
+        let client = inside(a, || TcpStream::connect_timeout(&server, Duration::from_secs(20)).unwrap());
+        let client_end = client.local_addr().unwrap().to_string();
+        wait_for_state(Some(b), "syn-recv", None, 1);
 
-    let request = ("SYN-RECV".to_string(), server.to_string(), client_end.clone());
-    assert_eq!(assert_lists_like_ss(Some(b), Some("syn-recv"), None), BTreeSet::from([request.clone()]));
-    assert_eq!(
-        assert_lists_like_ss(Some(b), None, None),
-        BTreeSet::from([request, ("LISTEN".to_string(), server.to_string(), "0.0.0.0:*".to_string())])
-    );
-    assert_eq!(
-        assert_lists_like_ss(Some(a), None, None),
-        BTreeSet::from([("ESTAB".to_string(), client_end.clone(), server.to_string())])
-    );
-    // A request socket is no full socket: no inode (ss -e says ino:0 too), no queues.
-    let ss_e = run_in(Some(b), "ss", &["-tane".into(), "state".into(), "syn-recv".into()]);
-    assert!(ss_e.lines().nth(1).is_some_and(|l| l.contains(" ino:0 ")), "{ss_e}");
-    let json = sockkit_json(Some(b), &["--filter", "syn-recv"]);
-    assert_eq!(json.len(), 1, "{json:?}");
-    let (kernel_state, inode, state_code) =
-        (&json[0]["kernel_state"], &json[0]["inode"], &json[0]["state_code"]);
-    assert_eq!(
-        (kernel_state.as_str(), inode.as_u64(), state_code.as_u64()),
-        (Some("SYN_RECV"), Some(0), Some(3))
-    );
-    assert_timer_like_ss(Some(b), None, &server.to_string(), &client_end, "on");
-    drop(client);
-    drop(listener);
+        let request = ("SYN-RECV".to_string(), server.to_string(), client_end.clone());
+        assert_eq!(assert_lists_like_ss(Some(b), Some("syn-recv"), None), BTreeSet::from([request.clone()]));
+        assert_eq!(
+            assert_lists_like_ss(Some(b), None, None),
+            BTreeSet::from([request, ("LISTEN".to_string(), server.to_string(), wildcard_peer(&server))])
+        );
+        assert_eq!(
+            assert_lists_like_ss(Some(a), None, None),
+            BTreeSet::from([("ESTAB".to_string(), client_end.clone(), server.to_string())])
+        );
+        assert!(nft_counted(b, "skst-drop") > 0);
+        // A request socket is no full socket: no inode (ss -e says ino:0 too).
+        let ss_e = run_in(Some(b), "ss", &["-tane".into(), "state".into(), "syn-recv".into()]);
+        assert!(ss_e.lines().nth(1).is_some_and(|l| l.contains(" ino:0 ")), "{ss_e}");
+        let json = sockkit_json(Some(b), &["--filter", "syn-recv"]);
+        assert_eq!(json.len(), 1, "{json:?}");
+        let (kernel_state, inode, state_code) =
+            (&json[0]["kernel_state"], &json[0]["inode"], &json[0]["state_code"]);
+        assert_eq!(
+            (kernel_state.as_str(), inode.as_u64(), state_code.as_u64()),
+            (Some("SYN_RECV"), Some(0), Some(3)),
+            "{}",
+            json[0]
+        );
+        assert_eq!(json[0]["family"], if server.is_ipv4() { "ipv4" } else { "ipv6" });
+        assert_timer_like_ss(Some(b), None, &server.to_string(), &client_end, "on");
+        drop(client);
+        drop(listener);
+    }
 }
 
 #[test]
