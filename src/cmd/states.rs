@@ -2,9 +2,9 @@
 //! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
-//! One run reads each file once through a reused 256 KiB buffer and parses the lines in place
-//! ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the filters admit; the
-//! table is then written in 256 KiB chunks. A line the parser does not understand is reported
+//! One run reads each file once, in 256 KiB chunks that a thread per file reads while the main
+//! thread parses the lines in place ([`proc_net::parse_line`] allocates nothing), keeping only the
+//! sockets the filters admit; the table is then written in 256 KiB chunks. A line the parser does not understand is reported
 //! once per file and skipped.
 
 pub mod proc_net;
@@ -15,6 +15,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -215,14 +216,25 @@ fn prefix_eq(a: &[u8], b: &[u8], len: u8) -> bool {
 /// Reads /proc/net/tcp and tcp6 through one reused buffer.
 struct Reader {
     files: Vec<PathBuf>,
-    buf: Vec<u8>,
     /// Files whose garbage lines were already reported (once per run, not once per frame).
     warned: HashSet<PathBuf>,
 }
 
-/// procfs hands out about a page per read() whatever the buffer, so a bigger one buys nothing
-/// but memory; this one holds many pages of lines and the longest possible line with room.
+/// procfs hands out about a page per read() whatever the buffer, so a chunk is gathered from
+/// many reads before the parser gets it; this size makes those hand-offs rare and holds the
+/// longest possible line with room.
 const READ_CHUNK: usize = 256 * 1024;
+/// Chunks in flight between each reading thread and the parser: one being filled, one being
+/// parsed, one waiting.
+const READ_CHUNKS: usize = 3;
+
+/// Whole lines of one file, handed from the reading thread to the parser.
+struct Chunk {
+    file: usize,
+    bytes: Vec<u8>,
+    /// How many bytes of `bytes` hold lines.
+    len: usize,
+}
 
 impl Reader {
     fn new(proc_root: &Path, family: Family) -> Reader {
@@ -233,44 +245,42 @@ impl Reader {
         if family != Family::V4 {
             files.push(proc_root.join("net/tcp6"));
         }
-        Reader { files, buf: vec![0; READ_CHUNK], warned: HashSet::new() }
+        Reader { files, warned: HashSet::new() }
     }
 
+    /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's. Nearly all
+    /// of a big table's cost is the kernel writing it (see bench/states.sh), so each file is
+    /// read by a thread of its own, the two at once, while this thread parses what has
+    /// arrived: the parsing hides behind the kernel's work, and tcp6 (which the kernel writes
+    /// by walking every TCP socket, IPv4 ones included) behind tcp.
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
-        let mut sockets = socket_vec();
-        for path in &self.files {
-            let mut file = match File::open(path) {
-                Ok(file) => file,
-                // A kernel without IPv6 has no tcp6; that is not an error.
-                Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => continue,
-                Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
-            };
-            let mut table = TableParser::default();
-            let mut filled = 0;
-            loop {
-                let n = match file.read(&mut self.buf[filled..]) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
-                };
-                filled += n;
-                // Parse the complete lines; keep a partial last line for the next read.
-                let complete = match n {
-                    0 => filled,
-                    _ => memchr::memrchr(b'\n', &self.buf[..filled]).map_or(0, |i| i + 1),
-                };
-                table.feed(&self.buf[..complete], query, &mut sockets);
-                self.buf.copy_within(complete..filled, 0);
-                filled -= complete;
-                if n == 0 {
-                    break;
+        let files = &self.files;
+        let mut sockets: Vec<Vec<TcpEntry>> = files.iter().map(|_| socket_vec()).collect();
+        let mut tables: Vec<TableParser> = files.iter().map(|_| TableParser::default()).collect();
+        std::thread::scope(|scope| {
+            let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(READ_CHUNKS * files.len());
+            let mut readers = Vec::new();
+            let mut returns = Vec::new();
+            for (index, path) in files.iter().enumerate() {
+                let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+                for _ in 0..READ_CHUNKS {
+                    let _ = empty_tx.send(vec![0; READ_CHUNK]);
                 }
-                if filled == self.buf.len() {
-                    // A line longer than the buffer is garbage; drop it and resynchronise.
-                    table.feed(&self.buf[..filled], query, &mut sockets);
-                    filled = 0;
-                }
+                returns.push(empty_tx);
+                let full = full_tx.clone();
+                readers.push(scope.spawn(move || read_chunks(index, path, empty_rx, full)));
             }
+            drop(full_tx);
+            for chunk in full_rx.iter() {
+                tables[chunk.file].feed(&chunk.bytes[..chunk.len], query, &mut sockets[chunk.file]);
+                // After a read error its reader is gone and the buffer is simply dropped.
+                let _ = returns[chunk.file].send(chunk.bytes);
+            }
+            readers.into_iter().try_for_each(|reader| {
+                reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a thread reading /proc panicked")))
+            })
+        })?;
+        for (path, table) in self.files.iter().zip(tables) {
             if let Some(skipped) = table.skipped
                 && self.warned.insert(path.clone())
             {
@@ -285,9 +295,65 @@ impl Reader {
                 ));
             }
         }
-        Ok(sockets)
+        let mut sockets = sockets.into_iter();
+        let mut all = sockets.next().unwrap_or_default();
+        for mut more in sockets {
+            all.append(&mut more);
+        }
+        Ok(all)
     }
 }
+
+/// A reading thread: fills buffers from `empty` with whole lines of file number `index` and
+/// sends them to the parser; a partial last line is carried to the next buffer. Stops early,
+/// without an error, when the parser has gone.
+fn read_chunks(
+    index: usize,
+    path: &Path,
+    empty: Receiver<Vec<u8>>,
+    full: SyncSender<Chunk>,
+) -> anyhow::Result<()> {
+    let context = || format!("read {}", path.display());
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        // A kernel without IPv6 has no tcp6; that is not an error.
+        Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => return Ok(()),
+        Err(e) => return Err(anyhow::Error::from(e).context(context())),
+    };
+    let mut carry = Vec::new();
+    let mut at_end = false;
+    while !at_end {
+        let Ok(mut buffer) = empty.recv() else { return Ok(()) };
+        buffer[..carry.len()].copy_from_slice(&carry);
+        let mut filled = carry.len();
+        carry.clear();
+        while filled + PAGE <= buffer.len() {
+            match file.read(&mut buffer[filled..]) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(anyhow::Error::from(e).context(context())),
+            }
+        }
+        // Whole lines go to the parser. A buffer without a line end holds one line longer
+        // than any the kernel writes: it goes as it is, to be reported as not understood.
+        let complete = match at_end {
+            true => filled,
+            false => memchr::memrchr(b'\n', &buffer[..filled]).map_or(filled, |i| i + 1),
+        };
+        carry.extend_from_slice(&buffer[complete..filled]);
+        if full.send(Chunk { file: index, bytes: buffer, len: complete }).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// What one read() of a procfs file returns at most, about.
+const PAGE: usize = 4096;
 
 /// Room for 131,072 sockets (23 MB of address space, not of memory: pages are only backed
 /// when written), advised to be backed by transparent huge pages. 100,000 sockets are 17 MB
@@ -560,19 +626,6 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
     Ok(())
 }
 
-/// Prebuilt human text, many table lines at once, so 100,000 rows cost a few dozen writes.
-/// Borrowed, so one buffer serves every chunk: a fresh 256 KiB per chunk would be fresh pages
-/// for the kernel to fault in and zero, 64 per chunk.
-#[derive(Serialize)]
-struct Text<'a>(&'a str);
-
-impl Record for Text<'_> {
-    const EVENT: &'static str = "table";
-    fn human(&self, out: &mut String, _: Paint) {
-        out.push_str(self.0.strip_suffix('\n').unwrap_or(self.0));
-    }
-}
-
 /// How much table text is built before it is handed to the Printer.
 const TABLE_CHUNK: usize = 256 * 1024;
 
@@ -758,33 +811,32 @@ fn render_table(
             *width = (*width).max(cell);
         }
     }
-    // Bytes, not a String: cells are ASCII pushed byte by byte, and the one UTF-8 check per
-    // chunk is cheaper than one per cell.
-    let mut text: Vec<u8> = Vec::with_capacity(TABLE_CHUNK + 4096);
+    let mut text = TableText::new();
     if watching {
-        text.extend_from_slice(b"  ");
+        text.push(b"  ");
     }
     let header = ["State", "Recv-Q", "Send-Q", "Local-Address", "Port", "Peer-Address", "Port"];
-    push_row(&mut text, &widths, header.map(str::as_bytes));
+    let mut head = Vec::new();
+    push_row(&mut head, &widths, header.map(str::as_bytes));
     if args.timers {
-        text.extend_from_slice(b" Timer");
+        head.extend_from_slice(b" Timer");
     }
     if args.processes {
-        text.extend_from_slice(b" Process");
+        head.extend_from_slice(b" Process");
     }
-    trim_line_end(&mut text);
-    text.push(b'\n');
-    let mut row = Row::new();
+    trim_line_end(&mut head);
+    head.push(b'\n');
+    text.push(&head);
     for (entry, change) in frame.iter() {
+        let mut row = text.line();
         if watching {
-            text.extend_from_slice(match change {
+            row.push(match change {
                 None => b"  ",
                 Some(Change::Appeared) => b"+ ",
                 Some(Change::Left) => b"- ",
                 Some(Change::Moved(_)) => b"~ ",
             });
         }
-        row.len = 0;
         match change {
             Some(Change::Moved(before)) => {
                 let mut state = ShortText::default();
@@ -813,64 +865,84 @@ fn render_table(
             false => None,
         };
         let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
-        text.extend_from_slice(&row.bytes[..kept]);
+        text.end_line(kept);
         if let Some(name) = timer {
-            let _ = io::Write::write_fmt(
-                &mut text,
-                format_args!(
-                    " timer:({name},{},{})",
-                    ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
-                    timer_count(entry)
-                ),
+            let timer = format!(
+                " timer:({name},{},{})",
+                ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
+                timer_count(entry)
             );
+            text.push(timer.as_bytes());
         }
         if let Some(list) = processes {
-            text.extend_from_slice(b" users:(");
+            let mut users = String::from(" users:(");
             for (i, owner) in list.iter().enumerate() {
                 if i > 0 {
-                    text.push(b',');
+                    users.push(',');
                 }
-                let _ = io::Write::write_fmt(
-                    &mut text,
-                    format_args!("(\"{}\",pid={},fd={})", owner.name, owner.pid, owner.fd),
-                );
+                let _ = write!(users, "(\"{}\",pid={},fd={})", owner.name, owner.pid, owner.fd);
             }
-            text.push(b')');
+            users.push(')');
+            text.push(users.as_bytes());
         }
-        text.push(b'\n');
-        if text.len() >= TABLE_CHUNK {
-            out.result(&Text(&as_text(&text)))?;
-            text.clear();
+        text.push(b"\n");
+        if text.len >= TABLE_CHUNK {
+            out.data(&text.bytes[..text.len])?;
+            text.len = 0;
         }
     }
-    if !text.is_empty() {
-        out.result(&Text(&as_text(&text)))?;
-    }
-    Ok(())
+    out.data(&text.bytes[..text.len])
 }
 
-/// Table bytes as text; they are ASCII plus process names that were valid UTF-8 when read.
-/// (`from_utf8` checks ASCII a word at a time; the lossy walk is ten times slower, so it
-/// only runs when the check fails.)
-fn as_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
-/// One table line, built on the stack with fixed-size copies (a whole cell, a block of
-/// spaces) that the compiler turns into a few vector stores instead of a `memcpy` call per
-/// piece; only the bytes counted in `len` are kept. Big enough for seven cells of at most
-/// 48 bytes, each padded to at most 48, plus one block's overrun.
-struct Row {
-    bytes: [u8; 512],
+/// The table's text, built in one buffer and written out whenever it passes [`TABLE_CHUNK`].
+struct TableText {
+    bytes: Vec<u8>,
     len: usize,
 }
 
-impl Row {
-    fn new() -> Row {
-        Row { bytes: [0; 512], len: 0 }
+impl TableText {
+    fn new() -> TableText {
+        TableText { bytes: vec![0; TABLE_CHUNK + LINE_ROOM], len: 0 }
+    }
+
+    /// Room for the next line's cells, written in place by [`Line`]; `end_line` keeps them.
+    fn line(&mut self) -> Line<'_> {
+        if self.len + LINE_ROOM > self.bytes.len() {
+            self.bytes.resize(self.len + LINE_ROOM, 0);
+        }
+        let room = (&mut self.bytes[self.len..self.len + LINE_ROOM]).try_into().expect("LINE_ROOM bytes");
+        Line { bytes: room, len: 0 }
+    }
+
+    fn end_line(&mut self, kept: usize) {
+        self.len += kept;
+    }
+
+    fn push(&mut self, text: &[u8]) {
+        if self.len + text.len() > self.bytes.len() {
+            self.bytes.resize(self.len + text.len() + LINE_ROOM, 0);
+        }
+        self.bytes[self.len..self.len + text.len()].copy_from_slice(text);
+        self.len += text.len();
+    }
+}
+
+/// Room for one line's cells: seven of at most 48 bytes, each padded to at most 48, a watch
+/// mark, and one fixed-size block's overrun.
+const LINE_ROOM: usize = 1024;
+
+/// One table line, written in place with fixed-size copies (a whole cell, a block of spaces)
+/// that the compiler turns into a few vector stores instead of a `memcpy` call per piece;
+/// only the bytes counted in `len` are kept.
+struct Line<'a> {
+    bytes: &'a mut [u8; LINE_ROOM],
+    len: usize,
+}
+
+impl Line<'_> {
+    fn push(&mut self, text: &[u8; 2]) {
+        self.bytes[self.len..self.len + 2].copy_from_slice(text);
+        self.len += 2;
     }
 
     fn byte(&mut self, b: u8) {
