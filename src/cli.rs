@@ -310,9 +310,14 @@ pub struct HttpGetArgs {
     /// Give up after following N redirects
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_redirs: u32,
-    /// Exit 1 without printing the body when the status is 400 or more
+    /// Exit 1 without printing the body when the status is 400 or more (the other URLs are
+    /// still fetched; see --fail-early)
     #[arg(short = 'f', long)]
     pub fail: bool,
+    /// Stop at the first URL that fails (an error, or a status of 400 or more with --fail)
+    /// instead of reporting it and going on to the next URLs
+    #[arg(long)]
+    pub fail_early: bool,
     /// Give up on a TCP handshake after this long (default: --timeout, else 10s)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub connect_timeout: Option<Duration>,

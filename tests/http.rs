@@ -352,6 +352,91 @@ fn fail_exits_1_without_printing_the_error_body() {
     assert_eq!((code, out.as_slice()), (0, &b"status body\n"[..]));
 }
 
+/// A URL on a loopback port nobody listens on (a connect there is refused).
+fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}/", listener.local_addr().unwrap())
+}
+
+#[test]
+fn a_failing_url_is_reported_and_the_next_urls_are_still_fetched_as_curl_does() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let refused = refused_url();
+    let (code, out, stderr) = get(&[
+        "--fail",
+        &server.url("/status/503"),
+        &server.url("/obs-fold"),
+        &server.url("/len/5"),
+        &refused,
+    ]);
+    assert_eq!(code, 1, "the first failure's code: {stderr}");
+    assert_eq!(out, http_server::body(5));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per failed URL: {stderr}");
+    assert_eq!(
+        lines[0],
+        format!("sockkit: {}: the server answered 503 Status 503 (--fail)", server.url("/status/503"))
+    );
+    assert!(lines[1].starts_with(&format!("sockkit: {}: bad header line 3", server.url("/obs-fold"))));
+    let refused_addr = refused.trim_start_matches("http://").trim_end_matches('/');
+    assert!(lines[2].starts_with(&format!("sockkit: connect {refused_addr}: ")), "{stderr}");
+    assert!(lines[2].ends_with("Connection refused (os error 111)"), "{stderr}");
+    // The 503 left its connection fit for /obs-fold; the server keeps that one open after the
+    // bad head, but a connection broken by a protocol error is not used again for /len/5.
+    assert_eq!(server.connections(), 2);
+
+    // Without --fail a 4xx/5xx is no failure; a network error first gives 3, a protocol one 4.
+    let (code, out, stderr) = get(&[&refused, &server.url("/status/404"), &server.url("/len/3")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(out, [&b"status body\n"[..], &http_server::body(3)].concat());
+    let (code, out, stderr) = get(&[&server.url("/bad-chunk"), &refused, &server.url("/len/3")]);
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(out, [&b"hello"[..], &http_server::body(3)].concat());
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn fail_early_stops_at_the_first_failing_url() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let (code, out, stderr) =
+        get(&["--fail", "--fail-early", &server.url("/status/503"), &server.url("/len/5")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(out.is_empty(), "the second URL was not fetched");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let (code, out, stderr) = get(&["--fail-early", &refused_url(), &server.url("/len/5")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(out.is_empty(), "the second URL was not fetched");
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn each_failing_url_is_an_error_object_between_the_responses_in_json() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let out = sockkit()
+        .args(["--json", "http", "get", "--fail", &server.url("/status/503"), &server.url("/len/5")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["response", "error", "response"], "{lines:?}");
+    assert_eq!((lines[0]["status"].as_u64(), lines[2]["status"].as_u64()), (Some(503), Some(200)));
+    assert_eq!(lines[1]["exit_code"], 1);
+    let message = lines[1]["message"].as_str().unwrap();
+    assert!(message.ends_with("the server answered 503 Status 503 (--fail)"), "{message}");
+}
+
+#[test]
+fn a_bad_url_among_several_stops_the_run_before_anything_is_fetched() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let (code, out, stderr) = get(&[&server.url("/len/5"), "ftp://x/", &server.url("/len/5")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(out.is_empty());
+    assert_eq!(stderr, "sockkit: invalid URL 'ftp://x/': scheme 'ftp' is not http\n");
+    assert_eq!(server.connections(), 0);
+}
+
 #[test]
 fn requests_carry_host_user_agent_and_user_headers() {
     let server = http_server::spawn("127.0.0.1:0");

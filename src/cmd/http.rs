@@ -29,43 +29,64 @@ use head::HEAD_LIMIT;
 use url::{Url, UrlError};
 
 pub fn get(args: HttpGetArgs, out: &mut Printer) -> anyhow::Result<Exit> {
+    // A bad URL argument stops the run before anything is fetched.
     let urls = args.urls.iter().map(|text| parse_url(text)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut sink = Sink::open(args.output.as_deref())?;
     // Stdout carries the body; -v and --timing lines go to stderr beside it (not in --json).
     out.set_data_on_stdout(true);
     let mut client = Client::new(&args)?;
-    for first in urls {
-        let mut url = first;
-        let mut redirects = 0;
-        loop {
-            let follow = args.location && redirects < args.max_redirs;
-            let fetched = client.fetch(&url, follow, out, &mut sink)?;
-            if args.fail && fetched.status >= 400 {
-                return Err(exit::negative(format!(
-                    "{url}: the server answered {} {} (--fail)",
-                    fetched.status, fetched.reason
-                )));
-            }
-            let Some(location) = fetched.location.filter(|_| args.location && is_redirect(fetched.status))
-            else {
-                break;
-            };
-            if redirects >= args.max_redirs {
-                return Err(exit::negative(format!(
-                    "{url}: still redirected after {redirects} redirects (--max-redirs)"
-                )));
-            }
-            url = url.join(&location).map_err(|e| match e {
-                UrlError::Https => exit::usage(format!(
-                    "{url} redirects to '{location}': https:// is not supported (no TLS yet)"
-                )),
-                UrlError::Bad(why) => exit::protocol(format!("{url}: bad Location '{location}': {why}")),
-            })?;
-            redirects += 1;
+    // curl's way: a URL that fails (an error, or a status >= 400 with --fail) gets its error
+    // line and the next URLs are still fetched; the exit code is the first failure's.
+    // --fail-early stops at the first one instead.
+    let mut first_failure = None;
+    for url in urls {
+        let Err(err) = fetch_following(&mut client, &args, url, out, &mut sink) else { continue };
+        if args.fail_early || exit::is_stdout_closed(&err) {
+            return Err(err);
         }
+        let failure = exit::classify(&err);
+        out.error(&err, failure.code());
+        first_failure.get_or_insert(failure);
     }
     sink.finish()?;
-    Ok(Exit::Success)
+    Ok(first_failure.unwrap_or(Exit::Success))
+}
+
+/// One URL from the command line, and with -L the redirects it leads to.
+fn fetch_following(
+    client: &mut Client,
+    args: &HttpGetArgs,
+    first: Url,
+    out: &mut Printer,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
+    let mut url = first;
+    let mut redirects = 0;
+    loop {
+        let follow = args.location && redirects < args.max_redirs;
+        let fetched = client.fetch(&url, follow, out, sink)?;
+        if args.fail && fetched.status >= 400 {
+            return Err(exit::negative(format!(
+                "{url}: the server answered {} {} (--fail)",
+                fetched.status, fetched.reason
+            )));
+        }
+        let Some(location) = fetched.location.filter(|_| args.location && is_redirect(fetched.status)) else {
+            return Ok(());
+        };
+        if redirects >= args.max_redirs {
+            return Err(exit::negative(format!(
+                "{url}: still redirected after {redirects} redirects (--max-redirs)"
+            )));
+        }
+        url = url.join(&location).map_err(|e| match e {
+            UrlError::Https => exit::usage(format!(
+                "{url} redirects to '{location}': https:// is not supported (no TLS yet)"
+            )),
+            UrlError::Bad(why) => exit::protocol(format!("{url}: bad Location '{location}': {why}")),
+        })?;
+        redirects += 1;
+    }
 }
 
 fn parse_url(text: &str) -> anyhow::Result<Url> {
@@ -297,6 +318,8 @@ impl Client {
         sink: &mut Sink,
     ) -> anyhow::Result<Attempt> {
         let request = self.request(url);
+        // Nothing of a response that failed part way is left to be written with the next one.
+        self.pending.clear();
         if out.shows(Level::Detail) {
             out.detail(&HeadLines { direction: "sent", lines: head_lines(&request) })?;
         }
