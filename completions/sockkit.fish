@@ -257,7 +257,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_see
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s H -l header -d 'Extra request header \'Name: value\' (repeatable); replaces a default header of that name, and \'Name:\' with no value removes it' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s o -l output -d 'Write bodies to FILE instead of stdout (\'-\' is stdout); with several URLs, one after another' -r -F
-complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l max-redirs -d 'Give up after following N redirects' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l max-redirs -d 'With -L, give up (exit 4) when the server still redirects after N redirects' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l connect-timeout -d 'Give up on a TCP handshake after this long (default: --timeout, else 10s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r

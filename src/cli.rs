@@ -307,7 +307,7 @@ pub struct HttpGetArgs {
     /// Follow redirects (3xx with a Location header)
     #[arg(short = 'L', long)]
     pub location: bool,
-    /// Give up after following N redirects
+    /// With -L, give up (exit 4) when the server still redirects after N redirects
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_redirs: u32,
     /// Exit 1 without printing the body when the status is 400 or more (the other URLs are

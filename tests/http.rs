@@ -327,9 +327,20 @@ fn redirects_are_followed_relative_and_absolute_within_max_redirs() {
     assert_eq!((code, out.as_slice()), (0, &b"done\n"[..]), "{stderr}");
     let (code, out, stderr) = get(&["-L", &server.url("/absolute-redirect")]);
     assert_eq!((code, out), (0, http_server::body(3)), "{stderr}");
-    let (code, _, stderr) = get(&["-L", "--max-redirs", "2", &server.url("/redirect/3")]);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("still redirected after 2 redirects"), "{stderr}");
+    let (code, out, stderr) = get(&["-L", "--max-redirs", "2", &server.url("/redirect/3")]);
+    assert_eq!(code, 4, "a server that never gives a final answer broke the protocol: {stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "sockkit: {}: still redirected after 2 redirects (--max-redirs)\n",
+            server.url("/redirect/1")
+        )
+    );
+    assert!(out.is_empty(), "no redirect body is printed");
+    let (code, out, stderr) =
+        get(&["-L", "--max-redirs", "0", &server.url("/redirect/1"), &server.url("/len/2")]);
+    assert_eq!((code, out), (4, http_server::body(2)), "{stderr}");
+    assert!(stderr.contains("still redirected after 0 redirects"), "{stderr}");
     let (code, out, stderr) = get(&[&server.url("/redirect/1")]);
     assert_eq!(
         (code, out.as_slice()),

@@ -63,8 +63,8 @@ fn fetch_following(
     let mut url = first;
     let mut redirects = 0;
     loop {
-        let follow = args.location && redirects < args.max_redirs;
-        let fetched = client.fetch(&url, follow, out, sink)?;
+        // With -L no redirect's body is printed, not even the one past --max-redirs (curl's way).
+        let fetched = client.fetch(&url, args.location, out, sink)?;
         if args.fail && fetched.status >= 400 {
             return Err(exit::negative(format!(
                 "{url}: the server answered {} {} (--fail)",
@@ -75,7 +75,9 @@ fn fetch_following(
             return Ok(());
         };
         if redirects >= args.max_redirs {
-            return Err(exit::negative(format!(
+            // A server that keeps redirecting never gave a final answer: the peer's fault, as
+            // curl's own code for it (47) says; not a negative result.
+            return Err(exit::protocol(format!(
                 "{url}: still redirected after {redirects} redirects (--max-redirs)"
             )));
         }
