@@ -304,9 +304,14 @@ pub struct HttpGetArgs {
     /// Write bodies to FILE instead of stdout ('-' is stdout); with several URLs, one after another
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Follow redirects (3xx with a Location header)
+    /// Follow redirects (3xx with a Location header); -H Authorization and Cookie headers go
+    /// only to the host, port and scheme of the URL given
     #[arg(short = 'L', long)]
     pub location: bool,
+    /// Like -L, and send -H Authorization and Cookie headers to every redirect target, whatever
+    /// its host
+    #[arg(long)]
+    pub location_trusted: bool,
     /// With -L, give up (exit 4) when the server still redirects after N redirects
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_redirs: u32,

@@ -350,6 +350,43 @@ fn redirects_are_followed_relative_and_absolute_within_max_redirs() {
 }
 
 #[test]
+fn redirects_to_another_host_or_port_drop_authorization_and_cookie_unless_location_trusted() {
+    let first = http_server::spawn("127.0.0.1:0");
+    let other = http_server::spawn("127.0.0.1:0");
+    // The request head each echo-headers answer carried, after following `path` on `first`.
+    let sent = |extra: &[&str], path: String| {
+        let url = first.url(&path);
+        let mut args = vec!["-H", "Authorization: Bearer secret", "-H", "cookie: a=b", "-H", "X-Keep: yes"];
+        args.extend(extra);
+        args.push(&url);
+        let (code, out, stderr) = get(&args);
+        assert_eq!(code, 0, "{path}: {stderr}");
+        String::from_utf8(out).unwrap()
+    };
+    let credentials = |head: &str| (head.contains("\r\nAuthorization: "), head.contains("\r\ncookie: "));
+
+    let to_other = format!("/redirect-to/{}/echo-headers", other.addr);
+    let head = sent(&["-L"], to_other.clone());
+    assert!(head.starts_with("GET /echo-headers HTTP/1.1\r\n"), "{head}");
+    assert!(head.contains(&format!("\r\nHost: {}\r\n", other.addr)), "{head}");
+    assert!(head.contains("\r\nX-Keep: yes\r\n"), "other headers still go: {head}");
+    assert_eq!(credentials(&head), (false, false), "another port: {head}");
+    assert_eq!(other.connections(), 1);
+    // --location-trusted follows too, and sends them everywhere.
+    assert_eq!(credentials(&sent(&["--location-trusted"], to_other)), (true, true));
+
+    // Same host and port: they go along.
+    let head = sent(&["-L"], format!("/redirect-to/{}/echo-headers", first.addr));
+    assert_eq!(credentials(&head), (true, true), "{head}");
+    // Another host name for the same port is another host (localhost is in /etc/hosts).
+    let head = sent(&["-L"], format!("/redirect-to/localhost:{}/echo-headers", first.addr.port()));
+    assert_eq!(credentials(&head), (false, false), "{head}");
+    // As in curl, the comparison is with the URL given: back there, they go again.
+    let back = format!("/redirect-to/{}/redirect-to/{}/echo-headers", other.addr, first.addr);
+    assert_eq!(credentials(&sent(&["-L"], back)), (true, true));
+}
+
+#[test]
 fn fail_exits_1_without_printing_the_error_body() {
     let server = http_server::spawn("127.0.0.1:0");
     let (code, out, stderr) = get(&["--fail", &server.url("/status/503")]);

@@ -60,18 +60,22 @@ fn fetch_following(
     out: &mut Printer,
     sink: &mut Sink,
 ) -> anyhow::Result<()> {
-    let mut url = first;
+    let follow = args.location || args.location_trusted;
+    let mut url = first.clone();
     let mut redirects = 0;
     loop {
+        // User Authorization and Cookie headers go to the URL given, and on redirects only to
+        // that same host, port and scheme, unless --location-trusted (curl's rule).
+        client.credentials = args.location_trusted || url.same_origin(&first);
         // With -L no redirect's body is printed, not even the one past --max-redirs (curl's way).
-        let fetched = client.fetch(&url, args.location, out, sink)?;
+        let fetched = client.fetch(&url, follow, out, sink)?;
         if args.fail && fetched.status >= 400 {
             return Err(exit::negative(format!(
                 "{url}: the server answered {} {} (--fail)",
                 fetched.status, fetched.reason
             )));
         }
-        let Some(location) = fetched.location.filter(|_| args.location && is_redirect(fetched.status)) else {
+        let Some(location) = fetched.location.filter(|_| follow && is_redirect(fetched.status)) else {
             return Ok(());
         };
         if redirects >= args.max_redirs {
@@ -150,6 +154,8 @@ const CONN_TOKEN: Token = Token(0);
 /// took 1.17x as long as 64 KiB ones (curl reads 100 KiB). A long copy out holds the socket
 /// lock, so the sender's segments wait in the backlog and its window opens later.
 const RECV_BYTES: usize = 64 * 1024;
+/// User headers not sent to another origin on a redirect without --location-trusted.
+const CREDENTIALS: [&str; 2] = ["authorization", "cookie"];
 /// 1xx responses skipped before the final one; a server that sends them forever is broken.
 const MAX_INTERIM: u32 = 100;
 
@@ -164,6 +170,9 @@ struct Client {
     fail: bool,
     timing: bool,
     request_headers: Vec<(String, String)>,
+    /// False drops user Authorization and Cookie headers from the next request (a redirect to
+    /// another origin).
+    credentials: bool,
     /// The connection kept open after a response that allows another request on it.
     live: Option<Live>,
     scratch: Vec<u8>,
@@ -221,6 +230,7 @@ impl Client {
             fail: args.fail,
             timing: args.timing,
             request_headers,
+            credentials: true,
             live: None,
             scratch: vec![0; RECV_BYTES],
             pending: Vec::with_capacity(RECV_BYTES),
@@ -502,6 +512,9 @@ impl Client {
             text.push_str(&format!("Host: {}\r\n", url.authority()));
         }
         for (name, value) in &self.request_headers {
+            if !self.credentials && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c)) {
+                continue;
+            }
             text.push_str(&format!("{name}: {value}\r\n"));
         }
         text.push_str("\r\n");
