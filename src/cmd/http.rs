@@ -18,7 +18,7 @@ use mio::Token;
 use serde::Serialize;
 use socket2::Type;
 
-use crate::addr::{Endpoint, Host};
+use crate::addr::Endpoint;
 use crate::cli::HttpGetArgs;
 use crate::event_loop::{Conn, EventLoop, Stream};
 use crate::exit::{self, Exit};
@@ -270,7 +270,7 @@ impl Client {
                     (live, Timings { resolve: Duration::ZERO, connect: Duration::ZERO, started }, true)
                 }
                 None => {
-                    let (live, timings) = self.open(url, &key, started, out)?;
+                    let (live, timings) = self.open(&key, started, out)?;
                     (live, timings, false)
                 }
             };
@@ -284,36 +284,20 @@ impl Client {
         }
     }
 
-    fn open(
-        &mut self,
-        url: &Url,
-        key: &str,
-        started: Instant,
-        out: &mut Printer,
-    ) -> anyhow::Result<(Live, Timings)> {
+    fn open(&mut self, key: &str, started: Instant, out: &mut Printer) -> anyhow::Result<(Live, Timings)> {
         let endpoint = Endpoint::parse(key, None).map_err(|e| exit::usage(e.to_string()))?;
         let addrs = sockopt::sock_addrs(&endpoint, self.connect_opts.family())?;
         let resolve = started.elapsed();
-        let mut last_err = None;
-        for addr in addrs {
-            let Some(ip) = addr.as_socket() else { continue };
-            // Resolved once above (and timed); each address is tried as a literal.
-            let literal = Endpoint::Inet { host: Host::Ip(ip.ip()), port: url.port };
-            match sockopt::connect(&literal, Type::STREAM, &self.connect_opts) {
-                Ok(sock) => {
-                    let connect = started.elapsed() - resolve;
-                    let peer = sockopt::show(&addr);
-                    let local = sockopt::local_name(&sock);
-                    let mut conn = Conn::new(Stream::from_socket(sock), false);
-                    self.lp.register(&mut conn.stream, CONN_TOKEN).context("register")?;
-                    out.detail(&Connected { peer: &peer, local: &local, connection: "new" })?;
-                    let live = Live { conn, key: key.to_string(), peer };
-                    return Ok((live, Timings { resolve, connect, started }));
-                }
-                Err(e) => last_err = Some(e),
-            }
-        }
-        Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect {key}: no address")))
+        // Resolved once above, so the two phases are timed apart.
+        let (sock, addr) = sockopt::connect_any(&addrs, Type::STREAM, &self.connect_opts)?;
+        let connect = started.elapsed() - resolve;
+        let peer = sockopt::show(&addr);
+        let local = sockopt::local_name(&sock);
+        let mut conn = Conn::new(Stream::from_socket(sock), false);
+        self.lp.register(&mut conn.stream, CONN_TOKEN).context("register")?;
+        out.detail(&Connected { peer: &peer, local: &local, connection: "new" })?;
+        let live = Live { conn, key: key.to_string(), peer };
+        Ok((live, Timings { resolve, connect, started }))
     }
 
     /// Sends the request and reads the response on `live`; keeps the connection for the next
