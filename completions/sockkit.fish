@@ -53,7 +53,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_see
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no clients and stops after N datagrams have arrived' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
@@ -118,7 +118,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Send numbered datagrams and match their echoes'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest datagram received whole; a longer one is reported as truncated and not echoed' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after echoing N datagrams' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N datagrams have arrived (echoed or not)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
@@ -185,7 +185,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, in octal (0600: only this user may connect)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no clients and stops after N datagrams have arrived' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r

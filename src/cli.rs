@@ -83,7 +83,8 @@ pub struct ServerArgs {
     /// Close a client that sends nothing for this long
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle_timeout: Option<Duration>,
-    /// Stop after N clients have come and gone
+    /// Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no
+    /// clients and stops after N datagrams have arrived
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub exit_after: Option<u64>,
 }
@@ -150,7 +151,7 @@ pub struct DgramServeArgs {
     /// Largest datagram received whole; a longer one is reported as truncated and not echoed
     #[arg(long, value_name = "BYTES", value_parser = parse_buffer_bytes)]
     pub buffer: Option<usize>,
-    /// Stop after echoing N datagrams
+    /// Stop after N datagrams have arrived (echoed or not)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub exit_after: Option<u64>,
 }
