@@ -634,7 +634,7 @@ _sockkit() {
             return 0
             ;;
         sockkit__subcmd__http__subcmd__get)
-            opts="-i -I -H -o -L -f -4 -6 -q -v -h -V --include --head --header --output --location --max-redirs --fail --connect-timeout --timing --reuseaddr --reuseport --nodelay --keepalive --linger --rcvbuf --sndbuf --ttl --bind --backlog --v6only --timeout --json --color --quiet --verbose --help --version"
+            opts="-i -I -H -o -L -f -4 -6 -q -v -h -V --include --head --header --output --location --location-trusted --max-redirs --fail --fail-early --connect-timeout --timing --reuseaddr --reuseport --nodelay --keepalive --linger --rcvbuf --sndbuf --ttl --bind --backlog --v6only --timeout --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

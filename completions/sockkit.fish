@@ -53,7 +53,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_see
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no clients and stops after N datagrams have arrived' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
@@ -118,7 +118,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "client" -d 'Send numbered datagrams and match their echoes'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and not __fish_seen_subcommand_from serve client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest datagram received whole; a longer one is reported as truncated and not echoed' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after echoing N datagrams' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N datagrams have arrived (echoed or not)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand udp; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF (the kernel doubles it and enforces a minimum)' -r
@@ -185,7 +185,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and not __fish_seen
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, in octal (0600: only this user may connect)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l max-clients -d 'Serve at most N clients at once; others wait in the listen backlog' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a client that sends nothing for this long' -r
-complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l exit-after -d 'Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no clients and stops after N datagrams have arrived' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l buffer -d 'Largest message received whole with --dgram/--seqpacket; longer ones are reported, not echoed' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand uds; and __fish_seen_subcommand_from serve" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
@@ -257,7 +257,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_see
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and not __fish_seen_subcommand_from get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s H -l header -d 'Extra request header \'Name: value\' (repeatable); replaces a default header of that name, and \'Name:\' with no value removes it' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s o -l output -d 'Write bodies to FILE instead of stdout (\'-\' is stdout); with several URLs, one after another' -r -F
-complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l max-redirs -d 'Give up after following N redirects' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l max-redirs -d 'With -L, give up (exit 4) when the server still redirects after N redirects' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l connect-timeout -d 'Give up on a TCP handshake after this long (default: --timeout, else 10s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l keepalive -d 'SO_KEEPALIVE, with the idle time before the first probe when given (--keepalive=30s)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l linger -d 'SO_LINGER in seconds; 0 makes close() send RST and drop unsent data' -r
@@ -272,8 +272,10 @@ always\t''
 never\t''"
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s i -l include -d 'Print the status line and headers before the body (on stdout, as curl -i)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s I -l head -d 'Send HEAD instead of GET and print the response head'
-complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s L -l location -d 'Follow redirects (3xx with a Location header)'
-complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s f -l fail -d 'Exit 1 without printing the body when the status is 400 or more'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s L -l location -d 'Follow redirects (3xx with a Location header); -H Authorization and Cookie headers go only to the host, port and scheme of the URL given'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l location-trusted -d 'Like -L, and send -H Authorization and Cookie headers to every redirect target, whatever its host'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -s f -l fail -d 'Exit 1 without printing the body when the status is 400 or more (the other URLs are still fetched; see --fail-early)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l fail-early -d 'Stop at the first URL that fails (an error, or a status of 400 or more with --fail) instead of reporting it and going on to the next URLs'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l timing -d 'Print resolve, connect, first-byte and total times for each response (on stderr)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l reuseaddr -d 'SO_REUSEADDR: bind even while old connections on the port sit in TIME_WAIT'
 complete -c sockkit -n "__fish_sockkit_using_subcommand http; and __fish_seen_subcommand_from get" -l reuseport -d 'SO_REUSEPORT: let several sockets bind the same port (the kernel spreads clients)'

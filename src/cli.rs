@@ -83,7 +83,8 @@ pub struct ServerArgs {
     /// Close a client that sends nothing for this long
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle_timeout: Option<Duration>,
-    /// Stop after N clients have come and gone
+    /// Stop after N clients have come and gone; a datagram server (uds serve --dgram) has no
+    /// clients and stops after N datagrams have arrived
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub exit_after: Option<u64>,
 }
@@ -150,7 +151,7 @@ pub struct DgramServeArgs {
     /// Largest datagram received whole; a longer one is reported as truncated and not echoed
     #[arg(long, value_name = "BYTES", value_parser = parse_buffer_bytes)]
     pub buffer: Option<usize>,
-    /// Stop after echoing N datagrams
+    /// Stop after N datagrams have arrived (echoed or not)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub exit_after: Option<u64>,
 }
@@ -304,15 +305,25 @@ pub struct HttpGetArgs {
     /// Write bodies to FILE instead of stdout ('-' is stdout); with several URLs, one after another
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Follow redirects (3xx with a Location header)
+    /// Follow redirects (3xx with a Location header); -H Authorization and Cookie headers go
+    /// only to the host, port and scheme of the URL given
     #[arg(short = 'L', long)]
     pub location: bool,
-    /// Give up after following N redirects
+    /// Like -L, and send -H Authorization and Cookie headers to every redirect target, whatever
+    /// its host
+    #[arg(long)]
+    pub location_trusted: bool,
+    /// With -L, give up (exit 4) when the server still redirects after N redirects
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_redirs: u32,
-    /// Exit 1 without printing the body when the status is 400 or more
+    /// Exit 1 without printing the body when the status is 400 or more (the other URLs are
+    /// still fetched; see --fail-early)
     #[arg(short = 'f', long)]
     pub fail: bool,
+    /// Stop at the first URL that fails (an error, or a status of 400 or more with --fail)
+    /// instead of reporting it and going on to the next URLs
+    #[arg(long)]
+    pub fail_early: bool,
     /// Give up on a TCP handshake after this long (default: --timeout, else 10s)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub connect_timeout: Option<Duration>,

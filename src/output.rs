@@ -232,7 +232,9 @@ impl Printer {
         if std::mem::take(&mut self.progress_unflushed) { write_stdout(b"") } else { Ok(()) }
     }
 
-    /// The final error: one line on stderr, and an `error` event on stdout in JSON mode.
+    /// An error: one line on stderr, and an `error` event on stdout in JSON mode. Usually the
+    /// one that ends the run (main); `http get` also reports each URL that failed while it goes
+    /// on to the next.
     pub fn error(&mut self, err: &anyhow::Error, exit_code: u8) {
         let message = format!("{err:#}");
         // Progress marks before the error, in the order they were made.

@@ -189,14 +189,24 @@ fn listen_on(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Socke
 /// is reported as the connect error it is.
 pub fn connect(ep: &Endpoint, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
     let addrs = sock_addrs(ep, opts.family())?;
+    if addrs.is_empty() {
+        anyhow::bail!("connect {ep}: no address");
+    }
+    Ok(connect_any(&addrs, ty, opts)?.0)
+}
+
+/// `connect` on addresses already resolved (`sock_addrs`), so a caller can time the two
+/// apart: tries each in order and returns the first socket that connects, with its address.
+/// When none does, the error is the last one's, naming its address.
+pub fn connect_any(addrs: &[SockAddr], ty: Type, opts: &SockOpts) -> anyhow::Result<(Socket, SockAddr)> {
     let mut last_err = None;
-    for addr in &addrs {
+    for addr in addrs {
         match connect_to(addr, ty, opts) {
-            Ok(sock) => return Ok(sock),
+            Ok(sock) => return Ok((sock, addr.clone())),
             Err(e) => last_err = Some(e.context(format!("connect {}", show(addr)))),
         }
     }
-    Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect {ep}: no address")))
+    Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect: no address")))
 }
 
 fn connect_to(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket> {
@@ -543,5 +553,20 @@ mod tests {
         let text = format!("{err:#}");
         assert!(text.starts_with(&format!("connect {bound}: ")), "{text}");
         assert!(text.contains("refused"), "{text}");
+    }
+
+    #[test]
+    fn connect_any_goes_past_a_refused_address_and_says_which_one_answered() {
+        let ep = Endpoint::parse("127.0.0.1:0", None).unwrap();
+        let closed = listen(&ep, Type::STREAM, &opts()).unwrap().local_addr().unwrap();
+        let listener = listen(&ep, Type::STREAM, &opts()).unwrap();
+        let open = listener.local_addr().unwrap();
+        let (sock, addr) = connect_any(&[closed.clone(), open.clone()], Type::STREAM, &opts()).unwrap();
+        assert_eq!(show(&addr), show(&open));
+        assert_eq!(show(&sock.peer_addr().unwrap()), show(&open));
+        let (_, first) = connect_any(&[open.clone(), closed.clone()], Type::STREAM, &opts()).unwrap();
+        assert_eq!(show(&first), show(&open), "the first address that answers is taken");
+        let err = connect_any(std::slice::from_ref(&closed), Type::STREAM, &opts()).unwrap_err();
+        assert!(format!("{err:#}").starts_with(&format!("connect {}: ", show(&closed))), "{err:#}");
     }
 }

@@ -327,15 +327,63 @@ fn redirects_are_followed_relative_and_absolute_within_max_redirs() {
     assert_eq!((code, out.as_slice()), (0, &b"done\n"[..]), "{stderr}");
     let (code, out, stderr) = get(&["-L", &server.url("/absolute-redirect")]);
     assert_eq!((code, out), (0, http_server::body(3)), "{stderr}");
-    let (code, _, stderr) = get(&["-L", "--max-redirs", "2", &server.url("/redirect/3")]);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("still redirected after 2 redirects"), "{stderr}");
+    let (code, out, stderr) = get(&["-L", "--max-redirs", "2", &server.url("/redirect/3")]);
+    assert_eq!(code, 4, "a server that never gives a final answer broke the protocol: {stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "sockkit: {}: still redirected after 2 redirects (--max-redirs)\n",
+            server.url("/redirect/1")
+        )
+    );
+    assert!(out.is_empty(), "no redirect body is printed");
+    let (code, out, stderr) =
+        get(&["-L", "--max-redirs", "0", &server.url("/redirect/1"), &server.url("/len/2")]);
+    assert_eq!((code, out), (4, http_server::body(2)), "{stderr}");
+    assert!(stderr.contains("still redirected after 0 redirects"), "{stderr}");
     let (code, out, stderr) = get(&[&server.url("/redirect/1")]);
     assert_eq!(
         (code, out.as_slice()),
         (0, &b"moved\n"[..]),
         "without -L the redirect itself is shown: {stderr}"
     );
+}
+
+#[test]
+fn redirects_to_another_host_or_port_drop_authorization_and_cookie_unless_location_trusted() {
+    let first = http_server::spawn("127.0.0.1:0");
+    let other = http_server::spawn("127.0.0.1:0");
+    // The request head each echo-headers answer carried, after following `path` on `first`.
+    let sent = |extra: &[&str], path: String| {
+        let url = first.url(&path);
+        let mut args = vec!["-H", "Authorization: Bearer secret", "-H", "cookie: a=b", "-H", "X-Keep: yes"];
+        args.extend(extra);
+        args.push(&url);
+        let (code, out, stderr) = get(&args);
+        assert_eq!(code, 0, "{path}: {stderr}");
+        String::from_utf8(out).unwrap()
+    };
+    let credentials = |head: &str| (head.contains("\r\nAuthorization: "), head.contains("\r\ncookie: "));
+
+    let to_other = format!("/redirect-to/{}/echo-headers", other.addr);
+    let head = sent(&["-L"], to_other.clone());
+    assert!(head.starts_with("GET /echo-headers HTTP/1.1\r\n"), "{head}");
+    assert!(head.contains(&format!("\r\nHost: {}\r\n", other.addr)), "{head}");
+    assert!(head.contains("\r\nX-Keep: yes\r\n"), "other headers still go: {head}");
+    assert_eq!(credentials(&head), (false, false), "another port: {head}");
+    assert_eq!(other.connections(), 1);
+    // --location-trusted follows too, and sends them everywhere.
+    assert_eq!(credentials(&sent(&["--location-trusted"], to_other)), (true, true));
+
+    // Same host and port: they go along.
+    let head = sent(&["-L"], format!("/redirect-to/{}/echo-headers", first.addr));
+    assert_eq!(credentials(&head), (true, true), "{head}");
+    // Another host name for the same port is another host (localhost is in /etc/hosts).
+    let head = sent(&["-L"], format!("/redirect-to/localhost:{}/echo-headers", first.addr.port()));
+    assert_eq!(credentials(&head), (false, false), "{head}");
+    // As in curl, the comparison is with the URL given: back there, they go again.
+    let back = format!("/redirect-to/{}/redirect-to/{}/echo-headers", other.addr, first.addr);
+    assert_eq!(credentials(&sent(&["-L"], back)), (true, true));
 }
 
 #[test]
@@ -350,6 +398,91 @@ fn fail_exits_1_without_printing_the_error_body() {
     );
     let (code, out, _) = get(&[&server.url("/status/503")]);
     assert_eq!((code, out.as_slice()), (0, &b"status body\n"[..]));
+}
+
+/// A URL on a loopback port nobody listens on (a connect there is refused).
+fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}/", listener.local_addr().unwrap())
+}
+
+#[test]
+fn a_failing_url_is_reported_and_the_next_urls_are_still_fetched_as_curl_does() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let refused = refused_url();
+    let (code, out, stderr) = get(&[
+        "--fail",
+        &server.url("/status/503"),
+        &server.url("/obs-fold"),
+        &server.url("/len/5"),
+        &refused,
+    ]);
+    assert_eq!(code, 1, "the first failure's code: {stderr}");
+    assert_eq!(out, http_server::body(5));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per failed URL: {stderr}");
+    assert_eq!(
+        lines[0],
+        format!("sockkit: {}: the server answered 503 Status 503 (--fail)", server.url("/status/503"))
+    );
+    assert!(lines[1].starts_with(&format!("sockkit: {}: bad header line 3", server.url("/obs-fold"))));
+    let refused_addr = refused.trim_start_matches("http://").trim_end_matches('/');
+    assert!(lines[2].starts_with(&format!("sockkit: connect {refused_addr}: ")), "{stderr}");
+    assert!(lines[2].ends_with("Connection refused (os error 111)"), "{stderr}");
+    // The 503 left its connection fit for /obs-fold; the server keeps that one open after the
+    // bad head, but a connection broken by a protocol error is not used again for /len/5.
+    assert_eq!(server.connections(), 2);
+
+    // Without --fail a 4xx/5xx is no failure; a network error first gives 3, a protocol one 4.
+    let (code, out, stderr) = get(&[&refused, &server.url("/status/404"), &server.url("/len/3")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(out, [&b"status body\n"[..], &http_server::body(3)].concat());
+    let (code, out, stderr) = get(&[&server.url("/bad-chunk"), &refused, &server.url("/len/3")]);
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(out, [&b"hello"[..], &http_server::body(3)].concat());
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn fail_early_stops_at_the_first_failing_url() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let (code, out, stderr) =
+        get(&["--fail", "--fail-early", &server.url("/status/503"), &server.url("/len/5")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(out.is_empty(), "the second URL was not fetched");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let (code, out, stderr) = get(&["--fail-early", &refused_url(), &server.url("/len/5")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(out.is_empty(), "the second URL was not fetched");
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn each_failing_url_is_an_error_object_between_the_responses_in_json() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let out = sockkit()
+        .args(["--json", "http", "get", "--fail", &server.url("/status/503"), &server.url("/len/5")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["response", "error", "response"], "{lines:?}");
+    assert_eq!((lines[0]["status"].as_u64(), lines[2]["status"].as_u64()), (Some(503), Some(200)));
+    assert_eq!(lines[1]["exit_code"], 1);
+    let message = lines[1]["message"].as_str().unwrap();
+    assert!(message.ends_with("the server answered 503 Status 503 (--fail)"), "{message}");
+}
+
+#[test]
+fn a_bad_url_among_several_stops_the_run_before_anything_is_fetched() {
+    let server = http_server::spawn("127.0.0.1:0");
+    let (code, out, stderr) = get(&[&server.url("/len/5"), "ftp://x/", &server.url("/len/5")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(out.is_empty());
+    assert_eq!(stderr, "sockkit: invalid URL 'ftp://x/': scheme 'ftp' is not http\n");
+    assert_eq!(server.connections(), 0);
 }
 
 #[test]

@@ -123,6 +123,47 @@ fn ping_answers_from_loopback_over_ipv4_and_ipv6_as_root() {
     }
 }
 
+/// A name /etc/hosts maps to addresses of one family only, and the flag asking for the other
+/// (`-6` for `localhost` when it is 127.0.0.1 alone, `-4` for Debian's `ip6-localhost`):
+/// resolving it fails in the files lookup, with no DNS query.
+fn name_without_family() -> (String, &'static str) {
+    let hosts = std::fs::read_to_string("/etc/hosts").expect("read /etc/hosts");
+    let mut families: HashMap<String, (bool, bool)> = HashMap::new();
+    for line in hosts.lines() {
+        let mut words = line.split('#').next().unwrap_or_default().split_whitespace();
+        let Some(Ok(ip)) = words.next().map(str::parse::<std::net::IpAddr>) else { continue };
+        for name in words {
+            let entry = families.entry(name.to_ascii_lowercase()).or_default();
+            if ip.is_ipv4() { entry.0 = true } else { entry.1 = true }
+        }
+    }
+    let mut names: Vec<_> = families.into_iter().filter(|(_, (v4, v6))| v4 != v6).collect();
+    names.sort();
+    let (name, (v4, _)) =
+        names.into_iter().next().expect("/etc/hosts names a host with addresses of one family only");
+    (name, if v4 { "-6" } else { "-4" })
+}
+
+#[test]
+fn a_name_with_no_address_to_use_exits_3_as_in_the_other_clients() {
+    let (name, flag) = name_without_family();
+    let out = sockkit().args(["ping", flag, "-c", "1", &name]).assert().code(3);
+    let stderr = text(&out.get_output().stderr);
+    let family = if flag == "-6" { "V6" } else { "V4" };
+    assert_eq!(stderr, format!("sockkit: resolve '{name}': no {family} address\n"));
+    // The same name and flag, the same code and line from echo, udp and http.
+    let target = format!("{name}:9");
+    let url = format!("http://{name}:9/");
+    for args in [
+        vec!["echo", "client", flag, &target, "x"],
+        vec!["udp", "client", flag, "-c", "1", &target],
+        vec!["http", "get", flag, &url],
+    ] {
+        let out = sockkit().args(&args).assert().code(3);
+        assert_eq!(text(&out.get_output().stderr), stderr, "{args:?}");
+    }
+}
+
 #[test]
 fn source_address_interface_names_and_deadlines_work_as_root() {
     if !have_root("source_address_interface_names_and_deadlines_work_as_root") {

@@ -18,7 +18,7 @@ use mio::Token;
 use serde::Serialize;
 use socket2::Type;
 
-use crate::addr::{Endpoint, Host};
+use crate::addr::Endpoint;
 use crate::cli::HttpGetArgs;
 use crate::event_loop::{Conn, EventLoop, Stream};
 use crate::exit::{self, Exit};
@@ -29,43 +29,70 @@ use head::HEAD_LIMIT;
 use url::{Url, UrlError};
 
 pub fn get(args: HttpGetArgs, out: &mut Printer) -> anyhow::Result<Exit> {
+    // A bad URL argument stops the run before anything is fetched.
     let urls = args.urls.iter().map(|text| parse_url(text)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut sink = Sink::open(args.output.as_deref())?;
     // Stdout carries the body; -v and --timing lines go to stderr beside it (not in --json).
     out.set_data_on_stdout(true);
     let mut client = Client::new(&args)?;
-    for first in urls {
-        let mut url = first;
-        let mut redirects = 0;
-        loop {
-            let follow = args.location && redirects < args.max_redirs;
-            let fetched = client.fetch(&url, follow, out, &mut sink)?;
-            if args.fail && fetched.status >= 400 {
-                return Err(exit::negative(format!(
-                    "{url}: the server answered {} {} (--fail)",
-                    fetched.status, fetched.reason
-                )));
-            }
-            let Some(location) = fetched.location.filter(|_| args.location && is_redirect(fetched.status))
-            else {
-                break;
-            };
-            if redirects >= args.max_redirs {
-                return Err(exit::negative(format!(
-                    "{url}: still redirected after {redirects} redirects (--max-redirs)"
-                )));
-            }
-            url = url.join(&location).map_err(|e| match e {
-                UrlError::Https => exit::usage(format!(
-                    "{url} redirects to '{location}': https:// is not supported (no TLS yet)"
-                )),
-                UrlError::Bad(why) => exit::protocol(format!("{url}: bad Location '{location}': {why}")),
-            })?;
-            redirects += 1;
+    // curl's way: a URL that fails (an error, or a status >= 400 with --fail) gets its error
+    // line and the next URLs are still fetched; the exit code is the first failure's.
+    // --fail-early stops at the first one instead.
+    let mut first_failure = None;
+    for url in urls {
+        let Err(err) = fetch_following(&mut client, &args, url, out, &mut sink) else { continue };
+        if args.fail_early || exit::is_stdout_closed(&err) {
+            return Err(err);
         }
+        let failure = exit::classify(&err);
+        out.error(&err, failure.code());
+        first_failure.get_or_insert(failure);
     }
     sink.finish()?;
-    Ok(Exit::Success)
+    Ok(first_failure.unwrap_or(Exit::Success))
+}
+
+/// One URL from the command line, and with -L the redirects it leads to.
+fn fetch_following(
+    client: &mut Client,
+    args: &HttpGetArgs,
+    first: Url,
+    out: &mut Printer,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
+    let follow = args.location || args.location_trusted;
+    let mut url = first.clone();
+    let mut redirects = 0;
+    loop {
+        // User Authorization and Cookie headers go to the URL given, and on redirects only to
+        // that same host, port and scheme, unless --location-trusted (curl's rule).
+        client.credentials = args.location_trusted || url.same_origin(&first);
+        // With -L no redirect's body is printed, not even the one past --max-redirs (curl's way).
+        let fetched = client.fetch(&url, follow, out, sink)?;
+        if args.fail && fetched.status >= 400 {
+            return Err(exit::negative(format!(
+                "{url}: the server answered {} {} (--fail)",
+                fetched.status, fetched.reason
+            )));
+        }
+        let Some(location) = fetched.location.filter(|_| follow && is_redirect(fetched.status)) else {
+            return Ok(());
+        };
+        if redirects >= args.max_redirs {
+            // A server that keeps redirecting never gave a final answer: the peer's fault, as
+            // curl's own code for it (47) says; not a negative result.
+            return Err(exit::protocol(format!(
+                "{url}: still redirected after {redirects} redirects (--max-redirs)"
+            )));
+        }
+        url = url.join(&location).map_err(|e| match e {
+            UrlError::Https => exit::usage(format!(
+                "{url} redirects to '{location}': https:// is not supported (no TLS yet)"
+            )),
+            UrlError::Bad(why) => exit::protocol(format!("{url}: bad Location '{location}': {why}")),
+        })?;
+        redirects += 1;
+    }
 }
 
 fn parse_url(text: &str) -> anyhow::Result<Url> {
@@ -127,6 +154,8 @@ const CONN_TOKEN: Token = Token(0);
 /// took 1.17x as long as 64 KiB ones (curl reads 100 KiB). A long copy out holds the socket
 /// lock, so the sender's segments wait in the backlog and its window opens later.
 const RECV_BYTES: usize = 64 * 1024;
+/// User headers not sent to another origin on a redirect without --location-trusted.
+const CREDENTIALS: [&str; 2] = ["authorization", "cookie"];
 /// 1xx responses skipped before the final one; a server that sends them forever is broken.
 const MAX_INTERIM: u32 = 100;
 
@@ -141,6 +170,9 @@ struct Client {
     fail: bool,
     timing: bool,
     request_headers: Vec<(String, String)>,
+    /// False drops user Authorization and Cookie headers from the next request (a redirect to
+    /// another origin).
+    credentials: bool,
     /// The connection kept open after a response that allows another request on it.
     live: Option<Live>,
     scratch: Vec<u8>,
@@ -198,6 +230,7 @@ impl Client {
             fail: args.fail,
             timing: args.timing,
             request_headers,
+            credentials: true,
             live: None,
             scratch: vec![0; RECV_BYTES],
             pending: Vec::with_capacity(RECV_BYTES),
@@ -237,7 +270,7 @@ impl Client {
                     (live, Timings { resolve: Duration::ZERO, connect: Duration::ZERO, started }, true)
                 }
                 None => {
-                    let (live, timings) = self.open(url, &key, started, out)?;
+                    let (live, timings) = self.open(&key, started, out)?;
                     (live, timings, false)
                 }
             };
@@ -251,36 +284,20 @@ impl Client {
         }
     }
 
-    fn open(
-        &mut self,
-        url: &Url,
-        key: &str,
-        started: Instant,
-        out: &mut Printer,
-    ) -> anyhow::Result<(Live, Timings)> {
+    fn open(&mut self, key: &str, started: Instant, out: &mut Printer) -> anyhow::Result<(Live, Timings)> {
         let endpoint = Endpoint::parse(key, None).map_err(|e| exit::usage(e.to_string()))?;
         let addrs = sockopt::sock_addrs(&endpoint, self.connect_opts.family())?;
         let resolve = started.elapsed();
-        let mut last_err = None;
-        for addr in addrs {
-            let Some(ip) = addr.as_socket() else { continue };
-            // Resolved once above (and timed); each address is tried as a literal.
-            let literal = Endpoint::Inet { host: Host::Ip(ip.ip()), port: url.port };
-            match sockopt::connect(&literal, Type::STREAM, &self.connect_opts) {
-                Ok(sock) => {
-                    let connect = started.elapsed() - resolve;
-                    let peer = sockopt::show(&addr);
-                    let local = sockopt::local_name(&sock);
-                    let mut conn = Conn::new(Stream::from_socket(sock), false);
-                    self.lp.register(&mut conn.stream, CONN_TOKEN).context("register")?;
-                    out.detail(&Connected { peer: &peer, local: &local, connection: "new" })?;
-                    let live = Live { conn, key: key.to_string(), peer };
-                    return Ok((live, Timings { resolve, connect, started }));
-                }
-                Err(e) => last_err = Some(e),
-            }
-        }
-        Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect {key}: no address")))
+        // Resolved once above, so the two phases are timed apart.
+        let (sock, addr) = sockopt::connect_any(&addrs, Type::STREAM, &self.connect_opts)?;
+        let connect = started.elapsed() - resolve;
+        let peer = sockopt::show(&addr);
+        let local = sockopt::local_name(&sock);
+        let mut conn = Conn::new(Stream::from_socket(sock), false);
+        self.lp.register(&mut conn.stream, CONN_TOKEN).context("register")?;
+        out.detail(&Connected { peer: &peer, local: &local, connection: "new" })?;
+        let live = Live { conn, key: key.to_string(), peer };
+        Ok((live, Timings { resolve, connect, started }))
     }
 
     /// Sends the request and reads the response on `live`; keeps the connection for the next
@@ -297,6 +314,8 @@ impl Client {
         sink: &mut Sink,
     ) -> anyhow::Result<Attempt> {
         let request = self.request(url);
+        // Nothing of a response that failed part way is left to be written with the next one.
+        self.pending.clear();
         if out.shows(Level::Detail) {
             out.detail(&HeadLines { direction: "sent", lines: head_lines(&request) })?;
         }
@@ -477,6 +496,9 @@ impl Client {
             text.push_str(&format!("Host: {}\r\n", url.authority()));
         }
         for (name, value) in &self.request_headers {
+            if !self.credentials && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c)) {
+                continue;
+            }
             text.push_str(&format!("{name}: {value}\r\n"));
         }
         text.push_str("\r\n");

@@ -19,6 +19,7 @@
 //! - `/then-drop/N`: as `/len/N`, then the next request on the connection is read and the
 //!   connection closed without an answer.
 //! - `/echo-headers`: the request head as the body.
+//! - `/redirect-to/HOST:PORT/REST`: a 302 to `http://HOST:PORT/REST` (another server, say).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -240,6 +241,13 @@ fn respond(
         "absolute-redirect" => {
             out.write_all(
                 format!("HTTP/1.1 301 Moved\r\nLocation: http://{addr}/len/3\r\nContent-Length: 0\r\n\r\n")
+                    .as_bytes(),
+            )?;
+        }
+        "redirect-to" => {
+            let target = parts[1..].join("/");
+            out.write_all(
+                format!("HTTP/1.1 302 Found\r\nLocation: http://{target}\r\nContent-Length: 0\r\n\r\n")
                     .as_bytes(),
             )?;
         }

@@ -84,6 +84,12 @@ impl Url {
         format!("{}:{}", self.host_text(), self.port)
     }
 
+    /// Same scheme (only http here), host and port: where credentials given for one URL may
+    /// also go (curl's rule for redirects).
+    pub fn same_origin(&self, other: &Url) -> bool {
+        self.host == other.host && self.port == other.port
+    }
+
     /// The Host header: the port only when it is not 80.
     pub fn authority(&self) -> String {
         match self.port {
@@ -167,6 +173,15 @@ mod tests {
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"))
+    }
+
+    #[test]
+    fn same_origin_means_same_host_and_port() {
+        let first = url("http://Example.com/a");
+        assert!(first.same_origin(&url("http://example.COM:80/b?c")));
+        assert!(!first.same_origin(&url("http://example.com:8080/a")));
+        assert!(!first.same_origin(&url("http://other.example.com/a")));
+        assert!(!url("http://127.0.0.1/").same_origin(&url("http://localhost/")));
     }
 
     #[test]
