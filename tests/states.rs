@@ -466,6 +466,63 @@ fn garbage_lines_are_reported_once_and_skipped() {
 }
 
 #[test]
+fn a_table_of_many_read_chunks_comes_out_whole_and_in_order() {
+    // Far more than one 128 KiB read chunk, so the reading thread and the parser hand chunks
+    // back and forth, lines are cut at chunk ends, and tcp6 follows tcp.
+    let root = tempfile::Builder::new().prefix("skstates-").tempdir().unwrap();
+    std::fs::create_dir(root.path().join("net")).unwrap();
+    let (v4_rows, v6_rows) = (20_000u32, 3_000u32);
+    let mut tcp = String::from(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n",
+    );
+    for i in 0..v4_rows {
+        let line = format!(
+            "{i:4}: 0100007F:{:04X} 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 {} 1 0000000000000000 20 4 30 10 -1",
+            i % 60_000 + 1,
+            100_000 + i
+        );
+        tcp.push_str(&format!("{line:<149}\n"));
+        if i == v4_rows / 2 {
+            tcp.push_str("garbage in the middle of the table\n");
+        }
+    }
+    let mut tcp6 = String::from(
+        "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n",
+    );
+    for i in 0..v6_rows {
+        tcp6.push_str(&format!(
+            "{i:4}: 00000000000000000000000001000000:{:04X} 00000000000000000000000001000000:01BB 06 00000000:00000000 03:00000EDA 00000000     0        0 0 3 0000000000000000\n",
+            i + 1
+        ));
+    }
+    assert!(tcp.len() > 20 * 128 * 1024, "the table must span many chunks");
+    std::fs::write(root.path().join("net/tcp"), tcp).unwrap();
+    std::fs::write(root.path().join("net/tcp6"), tcp6).unwrap();
+    let out =
+        sockkit().args(["--json", "states", "--proc-root", root.path().to_str().unwrap()]).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let ports: Vec<(bool, u64)> = stdout
+        .lines()
+        .map(|line| {
+            let socket: serde_json::Value = serde_json::from_str(line).unwrap();
+            (socket["family"] == "ipv6", socket["local_port"].as_u64().unwrap())
+        })
+        .collect();
+    let expected: Vec<(bool, u64)> = (0..v4_rows)
+        .map(|i| (false, u64::from(i % 60_000 + 1)))
+        .chain((0..v6_rows).map(|i| (true, u64::from(i + 1))))
+        .collect();
+    assert_eq!(ports.len(), expected.len());
+    assert!(ports == expected, "sockets out of order or changed");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("net/tcp: skipped 1 line not understood; first, line {}", v4_rows / 2 + 3)),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn bad_filters_exit_2_with_one_line() {
     for (args, expected) in [
         (

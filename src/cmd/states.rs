@@ -2,10 +2,11 @@
 //! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
-//! One run reads each file once, in 256 KiB chunks that a thread per file reads while the main
-//! thread parses the lines in place ([`proc_net::parse_line`] allocates nothing), keeping only the
-//! sockets the filters admit; the table is then written in 256 KiB chunks. A line the parser does not understand is reported
-//! once per file and skipped.
+//! One run reads each file once, in 128 KiB chunks of whole lines (for a big table a second
+//! thread reads while the main thread parses), parses the lines in place
+//! ([`proc_net::parse_line`] allocates nothing) and keeps only the sockets the filters admit;
+//! the table is then written in 256 KiB chunks. A line the parser does not understand is
+//! reported once per file and skipped.
 
 pub mod proc_net;
 
@@ -221,10 +222,11 @@ struct Reader {
 }
 
 /// procfs hands out about a page per read() whatever the buffer, so a chunk is gathered from
-/// many reads before the parser gets it; this size makes those hand-offs rare and holds the
-/// longest possible line with room.
-const READ_CHUNK: usize = 256 * 1024;
-/// Chunks in flight between each reading thread and the parser: one being filled, one being
+/// many reads before it is parsed. Bigger chunks mean fewer hand-offs between threads but more
+/// fresh pages to fault in; 128 KiB is about 850 lines, and holds the longest possible line
+/// with room.
+const READ_CHUNK: usize = 128 * 1024;
+/// Chunks in flight between the reading thread and the parser: one being filled, one being
 /// parsed, one waiting.
 const READ_CHUNKS: usize = 3;
 
@@ -248,38 +250,47 @@ impl Reader {
         Reader { files, warned: HashSet::new() }
     }
 
-    /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's. Nearly all
-    /// of a big table's cost is the kernel writing it (see bench/states.sh), so each file is
-    /// read by a thread of its own, the two at once, while this thread parses what has
-    /// arrived: the parsing hides behind the kernel's work, and tcp6 (which the kernel writes
-    /// by walking every TCP socket, IPv4 ones included) behind tcp.
+    /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's.
+    ///
+    /// Nearly all of a big table's cost is the kernel writing it (see bench/states.sh). So once
+    /// a file turns out to be longer than one chunk, a second thread reads the rest while this
+    /// one parses what has arrived, and the parsing hides behind the kernel's work. A small
+    /// table is read here alone: there a thread costs more than it hides. The files are read
+    /// one after the other, never at once: the kernel writes each by walking the same hash
+    /// table under the same bucket locks, and two walks at once slow each other.
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
-        let files = &self.files;
-        let mut sockets: Vec<Vec<TcpEntry>> = files.iter().map(|_| socket_vec()).collect();
-        let mut tables: Vec<TableParser> = files.iter().map(|_| TableParser::default()).collect();
-        std::thread::scope(|scope| {
-            let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(READ_CHUNKS * files.len());
-            let mut readers = Vec::new();
-            let mut returns = Vec::new();
-            for (index, path) in files.iter().enumerate() {
+        let mut sockets = socket_vec();
+        let mut tables: Vec<TableParser> = self.files.iter().map(|_| TableParser::default()).collect();
+        let mut buffer = vec![0; READ_CHUNK];
+        let mut big = None;
+        for (index, path) in self.files.iter().enumerate() {
+            let Some(mut file) = ProcFile::open(index, path)? else { continue };
+            let len = file.fill(&mut buffer)?;
+            tables[index].feed(&buffer[..len], query, &mut sockets);
+            if !file.at_end {
+                big = Some(file);
+                break;
+            }
+        }
+        if let Some(first) = big {
+            let rest: Vec<(usize, &Path)> =
+                self.files.iter().enumerate().skip(first.index + 1).map(|(i, p)| (i, p.as_path())).collect();
+            std::thread::scope(|scope| {
+                let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(READ_CHUNKS);
                 let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-                for _ in 0..READ_CHUNKS {
+                let _ = empty_tx.send(buffer);
+                for _ in 1..READ_CHUNKS {
                     let _ = empty_tx.send(vec![0; READ_CHUNK]);
                 }
-                returns.push(empty_tx);
-                let full = full_tx.clone();
-                readers.push(scope.spawn(move || read_chunks(index, path, empty_rx, full)));
-            }
-            drop(full_tx);
-            for chunk in full_rx.iter() {
-                tables[chunk.file].feed(&chunk.bytes[..chunk.len], query, &mut sockets[chunk.file]);
-                // After a read error its reader is gone and the buffer is simply dropped.
-                let _ = returns[chunk.file].send(chunk.bytes);
-            }
-            readers.into_iter().try_for_each(|reader| {
-                reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a thread reading /proc panicked")))
-            })
-        })?;
+                let reading = scope.spawn(move || read_rest(first, &rest, &empty_rx, &full_tx));
+                for chunk in full_rx.iter() {
+                    tables[chunk.file].feed(&chunk.bytes[..chunk.len], query, &mut sockets);
+                    // After a read error the reader is gone and the buffer is simply dropped.
+                    let _ = empty_tx.send(chunk.bytes);
+                }
+                reading.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading /proc panicked")))
+            })?;
+        }
         for (path, table) in self.files.iter().zip(tables) {
             if let Some(skipped) = table.skipped
                 && self.warned.insert(path.clone())
@@ -295,65 +306,87 @@ impl Reader {
                 ));
             }
         }
-        let mut sockets = sockets.into_iter();
-        let mut all = sockets.next().unwrap_or_default();
-        for mut more in sockets {
-            all.append(&mut more);
-        }
-        Ok(all)
+        Ok(sockets)
     }
 }
 
-/// A reading thread: fills buffers from `empty` with whole lines of file number `index` and
-/// sends them to the parser; a partial last line is carried to the next buffer. Stops early,
-/// without an error, when the parser has gone.
-fn read_chunks(
+/// One open /proc/net/tcp{,6}, read a chunk of whole lines at a time.
+struct ProcFile<'a> {
     index: usize,
-    path: &Path,
-    empty: Receiver<Vec<u8>>,
-    full: SyncSender<Chunk>,
-) -> anyhow::Result<()> {
-    let context = || format!("read {}", path.display());
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        // A kernel without IPv6 has no tcp6; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => return Ok(()),
-        Err(e) => return Err(anyhow::Error::from(e).context(context())),
-    };
-    let mut carry = Vec::new();
-    let mut at_end = false;
-    while !at_end {
-        let Ok(mut buffer) = empty.recv() else { return Ok(()) };
-        buffer[..carry.len()].copy_from_slice(&carry);
-        let mut filled = carry.len();
-        carry.clear();
+    path: &'a Path,
+    file: File,
+    /// The partial last line of the previous chunk.
+    carry: Vec<u8>,
+    at_end: bool,
+}
+
+impl<'a> ProcFile<'a> {
+    /// The file, or None for a tcp6 that does not exist (a kernel without IPv6).
+    fn open(index: usize, path: &'a Path) -> anyhow::Result<Option<ProcFile<'a>>> {
+        match File::open(path) {
+            Ok(file) => Ok(Some(ProcFile { index, path, file, carry: Vec::new(), at_end: false })),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => Ok(None),
+            Err(e) => Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
+        }
+    }
+
+    /// Fills `buffer` with whole lines (the carried partial line first) and returns their
+    /// length. A buffer without a line end holds one line longer than any the kernel writes:
+    /// it is returned as it is, to be reported as not understood.
+    fn fill(&mut self, buffer: &mut [u8]) -> anyhow::Result<usize> {
+        buffer[..self.carry.len()].copy_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        self.carry.clear();
         while filled + PAGE <= buffer.len() {
-            match file.read(&mut buffer[filled..]) {
+            match self.file.read(&mut buffer[filled..]) {
                 Ok(0) => {
-                    at_end = true;
+                    self.at_end = true;
                     break;
                 }
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(anyhow::Error::from(e).context(context())),
+                Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", self.path.display()))),
             }
         }
-        // Whole lines go to the parser. A buffer without a line end holds one line longer
-        // than any the kernel writes: it goes as it is, to be reported as not understood.
-        let complete = match at_end {
+        let complete = match self.at_end {
             true => filled,
             false => memchr::memrchr(b'\n', &buffer[..filled]).map_or(filled, |i| i + 1),
         };
-        carry.extend_from_slice(&buffer[complete..filled]);
-        if full.send(Chunk { file: index, bytes: buffer, len: complete }).is_err() {
-            return Ok(());
-        }
+        self.carry.extend_from_slice(&buffer[complete..filled]);
+        Ok(complete)
     }
-    Ok(())
 }
 
 /// What one read() of a procfs file returns at most, about.
 const PAGE: usize = 4096;
+
+/// The reading thread: the rest of `first`, then the files in `rest`, in chunks of whole lines
+/// in buffers from `empty`, sent to the parser. Stops early, without an error, when the
+/// parser has gone.
+fn read_rest(
+    first: ProcFile<'_>,
+    rest: &[(usize, &Path)],
+    empty: &Receiver<Vec<u8>>,
+    full: &SyncSender<Chunk>,
+) -> anyhow::Result<()> {
+    let mut file = Some(first);
+    let mut next = rest.iter();
+    loop {
+        let Some(current) = file.as_mut() else {
+            let Some(&(index, path)) = next.next() else { return Ok(()) };
+            file = ProcFile::open(index, path)?;
+            continue;
+        };
+        let Ok(mut buffer) = empty.recv() else { return Ok(()) };
+        let len = current.fill(&mut buffer)?;
+        if full.send(Chunk { file: current.index, bytes: buffer, len }).is_err() {
+            return Ok(());
+        }
+        if current.at_end {
+            file = None;
+        }
+    }
+}
 
 /// Room for 131,072 sockets (23 MB of address space, not of memory: pages are only backed
 /// when written), advised to be backed by transparent huge pages. 100,000 sockets are 17 MB
