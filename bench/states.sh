@@ -137,4 +137,10 @@ for rows in "${SIZES[@]}"; do
             " time-wait: sockkit/ss $(ratio "${t[4]}" "${t[5]}")"
         unset -n t
     done
+    # The same against cat, in interleaved rounds (bench/interleave.py): hyperfine runs each
+    # command's runs back to back, and this machine's speed drifts from one block to the next.
+    build_table "$rows"
+    echo "interleaved (ratios to cat):"
+    ip netns exec "$NS" python3 bench/interleave.py 20 "$BIN states" "ss -tan" \
+        "cat /proc/net/tcp /proc/net/tcp6"
 done

@@ -2,11 +2,10 @@
 //! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
-//! One run reads each file once, in 128 KiB chunks of whole lines (for a big table a second
-//! thread reads while the main thread parses), parses the lines in place
-//! ([`proc_net::parse_line`] allocates nothing) and keeps only the sockets the filters admit;
-//! the table is then written in 256 KiB chunks. A line the parser does not understand is
-//! reported once per file and skipped.
+//! One run reads each file once (tcp6 on a second thread beside tcp) and parses the lines as
+//! they are read ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the
+//! filters admit; the table is then written in 256 KiB chunks. A line the parser does not
+//! understand is reported once per file and skipped.
 
 pub mod proc_net;
 
@@ -16,7 +15,6 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -221,22 +219,11 @@ struct Reader {
     warned: HashSet<PathBuf>,
 }
 
-/// procfs hands out about a page per read() whatever the buffer, so a chunk is gathered from
-/// many reads before it is parsed. Bigger chunks mean fewer hand-offs between threads but more
-/// fresh pages to fault in; 128 KiB is about 850 lines, and holds the longest possible line
+/// procfs hands out about a page per read() whatever the buffer, and the lines are parsed after
+/// each read, while the kernel's copy is still in this core's cache; a bigger buffer would buy
+/// nothing but fresh pages. This one holds many pages of lines and the longest possible line
 /// with room.
-const READ_CHUNK: usize = 128 * 1024;
-/// Chunks in flight between the reading thread and the parser: one being filled, one being
-/// parsed, one waiting.
-const READ_CHUNKS: usize = 3;
-
-/// Whole lines of one file, handed from the reading thread to the parser.
-struct Chunk {
-    file: usize,
-    bytes: Vec<u8>,
-    /// How many bytes of `bytes` hold lines.
-    len: usize,
-}
+const READ_BUFFER: usize = 64 * 1024;
 
 impl Reader {
     fn new(proc_root: &Path, family: Family) -> Reader {
@@ -250,47 +237,32 @@ impl Reader {
         Reader { files, warned: HashSet::new() }
     }
 
-    /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's.
-    ///
-    /// Nearly all of a big table's cost is the kernel writing it (see bench/states.sh). So once
-    /// a file turns out to be longer than one chunk, a second thread reads the rest while this
-    /// one parses what has arrived, and the parsing hides behind the kernel's work. A small
-    /// table is read here alone: there a thread costs more than it hides. The files are read
-    /// one after the other, never at once: the kernel writes each by walking the same hash
-    /// table under the same bucket locks, and two walks at once slow each other.
+    /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's. The kernel
+    /// writes tcp6 by walking every TCP socket, IPv4 ones included, so even a tcp6 of a few
+    /// lines costs a good part of what tcp costs: with both files asked for, a second thread
+    /// reads and parses tcp6 beside tcp. Each thread parses what it read itself, so the text
+    /// never moves to another core's cache (handing tcp's chunks to a parsing thread was tried:
+    /// a little faster on the clock, 10% more CPU).
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
         let mut sockets = socket_vec();
         let mut tables: Vec<TableParser> = self.files.iter().map(|_| TableParser::default()).collect();
-        let mut buffer = vec![0; READ_CHUNK];
-        let mut big = None;
-        for (index, path) in self.files.iter().enumerate() {
-            let Some(mut file) = ProcFile::open(index, path)? else { continue };
-            let len = file.fill(&mut buffer)?;
-            tables[index].feed(&buffer[..len], query, &mut sockets);
-            if !file.at_end {
-                big = Some(file);
-                break;
+        let (first_table, other_tables) = tables.split_first_mut().expect("tcp, tcp6 or both");
+        std::thread::scope(|scope| {
+            let other = self.files.get(1).zip(other_tables.first_mut()).map(|(path, table)| {
+                scope.spawn(move || {
+                    let mut sockets = Vec::new();
+                    read_file(path, query, table, &mut sockets).map(|()| sockets)
+                })
+            });
+            read_file(&self.files[0], query, first_table, &mut sockets)?;
+            if let Some(other) = other {
+                let mut more = other
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading tcp6 panicked")))?;
+                sockets.append(&mut more);
             }
-        }
-        if let Some(first) = big {
-            let rest: Vec<(usize, &Path)> =
-                self.files.iter().enumerate().skip(first.index + 1).map(|(i, p)| (i, p.as_path())).collect();
-            std::thread::scope(|scope| {
-                let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(READ_CHUNKS);
-                let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-                let _ = empty_tx.send(buffer);
-                for _ in 1..READ_CHUNKS {
-                    let _ = empty_tx.send(vec![0; READ_CHUNK]);
-                }
-                let reading = scope.spawn(move || read_rest(first, &rest, &empty_rx, &full_tx));
-                for chunk in full_rx.iter() {
-                    tables[chunk.file].feed(&chunk.bytes[..chunk.len], query, &mut sockets);
-                    // After a read error the reader is gone and the buffer is simply dropped.
-                    let _ = empty_tx.send(chunk.bytes);
-                }
-                reading.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading /proc panicked")))
-            })?;
-        }
+            anyhow::Ok(())
+        })?;
         for (path, table) in self.files.iter().zip(tables) {
             if let Some(skipped) = table.skipped
                 && self.warned.insert(path.clone())
@@ -310,80 +282,45 @@ impl Reader {
     }
 }
 
-/// One open /proc/net/tcp{,6}, read a chunk of whole lines at a time.
-struct ProcFile<'a> {
-    index: usize,
-    path: &'a Path,
-    file: File,
-    /// The partial last line of the previous chunk.
-    carry: Vec<u8>,
-    at_end: bool,
-}
-
-impl<'a> ProcFile<'a> {
-    /// The file, or None for a tcp6 that does not exist (a kernel without IPv6).
-    fn open(index: usize, path: &'a Path) -> anyhow::Result<Option<ProcFile<'a>>> {
-        match File::open(path) {
-            Ok(file) => Ok(Some(ProcFile { index, path, file, carry: Vec::new(), at_end: false })),
-            Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => Ok(None),
-            Err(e) => Err(anyhow::Error::from(e).context(format!("read {}", path.display()))),
-        }
-    }
-
-    /// Fills `buffer` with whole lines (the carried partial line first) and returns their
-    /// length. A buffer without a line end holds one line longer than any the kernel writes:
-    /// it is returned as it is, to be reported as not understood.
-    fn fill(&mut self, buffer: &mut [u8]) -> anyhow::Result<usize> {
-        buffer[..self.carry.len()].copy_from_slice(&self.carry);
-        let mut filled = self.carry.len();
-        self.carry.clear();
-        while filled + PAGE <= buffer.len() {
-            match self.file.read(&mut buffer[filled..]) {
-                Ok(0) => {
-                    self.at_end = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(anyhow::Error::from(e).context(format!("read {}", self.path.display()))),
-            }
-        }
-        let complete = match self.at_end {
-            true => filled,
-            false => memchr::memrchr(b'\n', &buffer[..filled]).map_or(filled, |i| i + 1),
-        };
-        self.carry.extend_from_slice(&buffer[complete..filled]);
-        Ok(complete)
-    }
-}
-
-/// What one read() of a procfs file returns at most, about.
-const PAGE: usize = 4096;
-
-/// The reading thread: the rest of `first`, then the files in `rest`, in chunks of whole lines
-/// in buffers from `empty`, sent to the parser. Stops early, without an error, when the
-/// parser has gone.
-fn read_rest(
-    first: ProcFile<'_>,
-    rest: &[(usize, &Path)],
-    empty: &Receiver<Vec<u8>>,
-    full: &SyncSender<Chunk>,
+/// Reads one of /proc/net/tcp{,6}, parsing the complete lines after each read and keeping a
+/// partial last line for the next. A tcp6 that does not exist (a kernel without IPv6) has no
+/// lines.
+fn read_file(
+    path: &Path,
+    query: &Query,
+    table: &mut TableParser,
+    sockets: &mut Vec<TcpEntry>,
 ) -> anyhow::Result<()> {
-    let mut file = Some(first);
-    let mut next = rest.iter();
+    let context = || format!("read {}", path.display());
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => return Ok(()),
+        Err(e) => return Err(anyhow::Error::from(e).context(context())),
+    };
+    let mut buf = vec![0; READ_BUFFER];
+    let mut filled = 0;
     loop {
-        let Some(current) = file.as_mut() else {
-            let Some(&(index, path)) = next.next() else { return Ok(()) };
-            file = ProcFile::open(index, path)?;
-            continue;
+        let n = match file.read(&mut buf[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow::Error::from(e).context(context())),
         };
-        let Ok(mut buffer) = empty.recv() else { return Ok(()) };
-        let len = current.fill(&mut buffer)?;
-        if full.send(Chunk { file: current.index, bytes: buffer, len }).is_err() {
+        filled += n;
+        let complete = match n {
+            0 => filled,
+            _ => memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1),
+        };
+        table.feed(&buf[..complete], query, sockets);
+        buf.copy_within(complete..filled, 0);
+        filled -= complete;
+        if n == 0 {
             return Ok(());
         }
-        if current.at_end {
-            file = None;
+        if filled == buf.len() {
+            // A line longer than the buffer is garbage: it is reported, and the next line
+            // starts after its end.
+            table.feed(&buf[..filled], query, sockets);
+            filled = 0;
         }
     }
 }
