@@ -379,6 +379,16 @@ fn the_server_stops_after_exit_after_datagrams_with_a_summary() {
 }
 
 #[test]
+fn exit_after_counts_a_datagram_too_long_to_echo() {
+    let mut server = Server::spawn(&["udp", "serve", "127.0.0.1:0", "--buffer", "50", "--exit-after", "1"]);
+    sockkit().args(["udp", "client", &server.addr, "--size", "80", "--timeout", "0.3"]).assert().code(1);
+    let summary = server.wait_for("summary:", WITHIN);
+    assert!(summary.contains("1 datagrams in") && summary.contains("1 truncated"), "{summary}");
+    assert!(summary.contains("stopped by --exit-after"), "{summary}");
+    assert_eq!(server.wait_exit(WITHIN), 0);
+}
+
+#[test]
 fn sigint_stops_the_client_with_its_summary_like_ping() {
     use std::io::{BufRead, BufReader};
     let server = Server::spawn(&["udp", "serve", "127.0.0.1:0"]);

@@ -202,28 +202,28 @@ pub fn serve_datagrams(
                         bytes: len,
                         buffer_bytes: data.len(),
                     })?;
-                    continue;
-                }
-                let echoed = match send_to(&sock, data, &from) {
-                    Ok(()) => {
-                        summary.datagrams_out += 1;
-                        summary.bytes_out += len as u64;
-                        true
-                    }
-                    Err(e) => {
-                        summary.send_errors += 1;
-                        if !warned_send {
-                            warned_send = true;
-                            let peer = sockopt::show(&from);
-                            let hint =
-                                if from.is_unnamed() { " (the client's socket has no name)" } else { "" };
-                            out.warn(format!("sendto {peer}: {e}{hint}; counting further failures"));
+                } else {
+                    let echoed = match send_to(&sock, data, &from) {
+                        Ok(()) => {
+                            summary.datagrams_out += 1;
+                            summary.bytes_out += len as u64;
+                            true
                         }
-                        false
+                        Err(e) => {
+                            summary.send_errors += 1;
+                            if !warned_send {
+                                warned_send = true;
+                                let peer = sockopt::show(&from);
+                                let hint =
+                                    if from.is_unnamed() { " (the client's socket has no name)" } else { "" };
+                                out.warn(format!("sendto {peer}: {e}{hint}; counting further failures"));
+                            }
+                            false
+                        }
+                    };
+                    if out.shows(Level::Detail) {
+                        out.detail(&DatagramIn { peer: &sockopt::show(&from), bytes: len, echoed })?;
                     }
-                };
-                if out.shows(Level::Detail) {
-                    out.detail(&DatagramIn { peer: &sockopt::show(&from), bytes: len, echoed })?;
                 }
                 if args.exit_after.is_some_and(|n| summary.datagrams_in >= n) {
                     break 'serve "--exit-after";
