@@ -384,6 +384,16 @@ fn redirects_to_another_host_or_port_drop_authorization_and_cookie_unless_locati
     // As in curl, the comparison is with the URL given: back there, they go again.
     let back = format!("/redirect-to/{}/redirect-to/{}/echo-headers", other.addr, first.addr);
     assert_eq!(credentials(&sent(&["-L"], back)), (true, true));
+
+    // A user Host header goes to the host of the URL given (another port of it too), never to
+    // another host: that one gets its own name, as in curl.
+    let host_sent = |path: String| sent(&["-L", "-H", "Host: named.example"], path);
+    let head = host_sent(format!("/redirect-to/localhost:{}/echo-headers", first.addr.port()));
+    assert!(head.contains(&format!("\r\nHost: localhost:{}\r\n", first.addr.port())), "{head}");
+    assert!(!head.contains("named.example"), "{head}");
+    let head = host_sent(format!("/redirect-to/{}/echo-headers", other.addr));
+    assert!(head.contains("\r\nHost: named.example\r\n"), "same host, other port: {head}");
+    assert_eq!(head.matches("\r\nHost: ").count(), 1, "{head}");
 }
 
 #[test]

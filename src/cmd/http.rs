@@ -67,6 +67,9 @@ fn fetch_following(
         // User Authorization and Cookie headers go to the URL given, and on redirects only to
         // that same host, port and scheme, unless --location-trusted (curl's rule).
         client.credentials = args.location_trusted || url.same_origin(&first);
+        // A user Host header names the host of the URL given; a redirect to another host gets
+        // that host's own name (curl's rule, with or without --location-trusted).
+        client.user_host = url.host == first.host;
         // With -L no redirect's body is printed, not even the one past --max-redirs (curl's way).
         let fetched = client.fetch(&url, follow, out, sink)?;
         if args.fail && fetched.status >= 400 {
@@ -173,6 +176,8 @@ struct Client {
     /// False drops user Authorization and Cookie headers from the next request (a redirect to
     /// another origin).
     credentials: bool,
+    /// False replaces a user Host header with the URL's own (a redirect to another host).
+    user_host: bool,
     /// The connection kept open after a response that allows another request on it.
     live: Option<Live>,
     scratch: Vec<u8>,
@@ -231,6 +236,7 @@ impl Client {
             timing: args.timing,
             request_headers,
             credentials: true,
+            user_host: true,
             live: None,
             scratch: vec![0; RECV_BYTES],
             pending: Vec::with_capacity(RECV_BYTES),
@@ -492,11 +498,14 @@ impl Client {
     fn request(&self, url: &Url) -> Vec<u8> {
         let method = if self.head_only { "HEAD" } else { "GET" };
         let mut text = format!("{method} {} HTTP/1.1\r\n", url.target);
-        if !self.request_headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        let is_host = |name: &str| name.eq_ignore_ascii_case("host");
+        if !self.user_host || !self.request_headers.iter().any(|(n, _)| is_host(n)) {
             text.push_str(&format!("Host: {}\r\n", url.authority()));
         }
         for (name, value) in &self.request_headers {
-            if !self.credentials && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c)) {
+            if !self.credentials && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c))
+                || !self.user_host && is_host(name)
+            {
                 continue;
             }
             text.push_str(&format!("{name}: {value}\r\n"));
