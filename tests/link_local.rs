@@ -3,6 +3,8 @@
 //! a veth pair that carries only link-local addresses. Root-only tests end in `_as_root`.
 
 mod common;
+#[path = "support/http_server.rs"]
+mod http_server;
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -181,6 +183,43 @@ fn udp_client_reaches_a_server_bound_to_a_zoned_link_local_address_as_root() {
     assert!(text(&out.stdout).contains("From [fe80::b%skzn0]:5500: ICMP port unreachable"), "{}", both(&out));
     server.signal(libc::SIGTERM);
     assert_eq!(server.wait_exit(Duration::from_secs(10)), 0);
+}
+
+#[test]
+fn http_urls_take_a_zone_as_percent_25_and_keep_it_out_of_the_host_header_as_root() {
+    if !have_root("http_urls_take_a_zone_as_percent_25_and_keep_it_out_of_the_host_header_as_root") {
+        return;
+    }
+    let link = Link::new();
+    // The project's test server, on a thread that stepped into `b` to open its listener.
+    let name = link.b.name.clone();
+    let server = std::thread::spawn(move || {
+        common::netns::enter(&name);
+        http_server::spawn("[::]:0")
+    })
+    .join()
+    .unwrap();
+    let port = server.addr.port();
+    let base = format!("http://[fe80::b%25skzn0]:{port}");
+    let out = link.run_a(&["http", "get", &format!("{base}/echo-headers")]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", both(&out));
+    // As curl sends it: the zone names an interface of this machine, not of the server.
+    assert!(stdout.contains(&format!("Host: [fe80::b]:{port}\r\n")), "{stdout}");
+    // A relative redirect stays on the same interface.
+    let out = link.run_a(&["-v", "http", "get", "-L", &format!("{base}/redirect/2")]);
+    assert!(out.status.success(), "{}", both(&out));
+    assert_eq!(text(&out.stdout), "done\n");
+    assert!(both(&out).contains(&format!("from [fe80::b%skzn0]:{port}")), "{}", both(&out));
+    let out = link.run_a(&["http", "get", &format!("http://[fe80::b%skzn0]:{port}/")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("a zone in a URL is written %25ZONE (RFC 6874)"), "{}", both(&out));
+    let out = link.run_a(&["http", "get", &format!("http://[fe80::b%25nope]:{port}/")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("sockkit: invalid address '[fe80::b%nope]:{port}': no network interface 'nope'\n")
+    );
 }
 
 /// A ping run's lines with the times taken out, which differ from run to run.
