@@ -413,7 +413,11 @@ fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow
         && source.is_ipv6() == v6
     {
         let addr = SockAddr::from(std::net::SocketAddr::new(source, 0));
-        sock.bind(&addr).with_context(|| format!("bind {source}"))?;
+        sock.bind(&addr).map_err(|e| {
+            let e = anyhow::Error::from(e);
+            let hint = zone_hint(&addr, &e);
+            e.context(format!("bind {source}{hint}"))
+        })?;
     }
     Ok((sock, kind))
 }

@@ -253,6 +253,18 @@ fn ping_of_a_zoned_link_local_address_prints_what_iputils_prints_as_root() {
         // e.g. `PING fe80::b%2(fe80::b%skzn0) 56 data bytes`: as typed, then the interface name.
         assert_eq!(theirs.lines().next().unwrap(), format!("PING {host}(fe80::b%skzn0) 56 data bytes"));
     }
+    // -I with a zoned link-local source binds it on its interface; without the zone the
+    // kernel cannot tell which fe80::a is meant (EINVAL), as iputils finds too.
+    let out = link.run_a(&["ping", "-c", "1", "-I", "fe80::a%skzn0", "fe80::b"]);
+    assert!(out.status.success(), "{}", both(&out));
+    assert!(text(&out.stdout).contains("1 packets transmitted, 1 received"), "{}", both(&out));
+    let out = link.run_a(&["ping", "-c", "1", "-I", "fe80::a", "fe80::b"]);
+    assert_eq!(out.status.code(), Some(3), "{}", both(&out));
+    assert_eq!(
+        text(&out.stderr),
+        "sockkit: bind fe80::a (a link-local address needs its interface as a zone, e.g. fe80::1%eth0): \
+         Invalid argument (os error 22)\n"
+    );
 }
 
 #[test]
@@ -281,6 +293,7 @@ fn bad_zones_exit_2_with_one_line_naming_the_address() {
             "invalid address 'fe80::1%lo:7': IPv6 address with a port must be in brackets, e.g. [::1]:7",
         ),
         (vec!["ping", "-4", "fe80::1%lo"], "host fe80::1%lo is not IPv4 (-4)"),
+        (vec!["ping", "-I", "fe80::1%nope", "::1"], "-I 'fe80::1%nope': no network interface 'nope'"),
     ] {
         let out = sockkit().args(&args).assert().code(2);
         let stderr = text(&out.get_output().stderr);

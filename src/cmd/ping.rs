@@ -167,6 +167,15 @@ fn icmp_opts(args: &PingArgs) -> anyhow::Result<IcmpOpts> {
     };
     match args.interface.as_deref() {
         None => {}
+        // `-I fe80::a%eth0`: a link-local source is bound on its interface (the zone), which
+        // is also where the probes then go.
+        Some(text)
+            if let Some(scoped) = Scoped::parse(text.trim_start_matches('[').trim_end_matches(']')) =>
+        {
+            let scoped = scoped.map_err(|why| exit::usage(format!("-I '{text}': {why}")))?;
+            opts.source = Some(IpAddr::V6(scoped.ip));
+            opts.device = Some(addr::interface_name(scoped.scope_id).unwrap_or(scoped.zone));
+        }
         Some(text) => match text.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
             Ok(ip) => opts.source = Some(ip),
             Err(_) if !text.is_empty() && text.len() < libc::IFNAMSIZ && !text.contains(['/', ' ']) => {
