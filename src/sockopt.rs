@@ -251,10 +251,16 @@ pub fn start_connect(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Resu
 /// Linux refuses a link-local peer without a scope id (EINVAL: which link?); say how to
 /// give one, unless `--bind` already chose the interface.
 fn zone_hint(addr: &SockAddr, err: &anyhow::Error) -> &'static str {
-    let einval = err.downcast_ref::<io::Error>().is_some_and(|e| e.raw_os_error() == Some(libc::EINVAL));
+    err.downcast_ref::<io::Error>().map_or("", |e| zone_hint_io(addr, e))
+}
+
+/// `zone_hint` for an io::Error (ping's sendto).
+pub fn zone_hint_io(addr: &SockAddr, err: &io::Error) -> &'static str {
     match addr.as_socket() {
         Some(std::net::SocketAddr::V6(sa))
-            if einval && sa.scope_id() == 0 && crate::addr::needs_scope(sa.ip()) =>
+            if err.raw_os_error() == Some(libc::EINVAL)
+                && sa.scope_id() == 0
+                && crate::addr::needs_scope(sa.ip()) =>
         {
             " (a link-local address needs its interface as a zone, e.g. fe80::1%eth0)"
         }

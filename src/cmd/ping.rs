@@ -537,10 +537,11 @@ impl Pinger {
                 host.errors += 1;
                 host.probes.insert(seq, Probe::Failed(sent));
                 out.warn(format!(
-                    "sendto {} icmp_seq={seq}: {} ({})",
+                    "sendto {} icmp_seq={seq}: {} ({}){}",
                     host.target.shown,
                     io_text(&e),
-                    errno_name(&e)
+                    errno_name(&e),
+                    sockopt::zone_hint_io(&host.dest, &e),
                 ));
             }
         }
@@ -662,6 +663,15 @@ impl Pinger {
                     return Ok(());
                 }
                 let Some(i) = self.host_index(from) else { return Ok(()) };
+                if got.scope_id != 0 && self.hosts[i].target.scope_id == 0 {
+                    // A link-local host given without a zone: iputils names the interface its
+                    // reply came in on, from the first reply on.
+                    let target = &mut self.hosts[i].target;
+                    target.scope_id = got.scope_id;
+                    if let IpAddr::V6(ip) = target.addr {
+                        target.shown = addr::scoped_text(&ip, got.scope_id);
+                    }
+                }
                 self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, got.received_wall, out)
             }
             Message::Error { error, to, id, seq } => {
@@ -911,6 +921,8 @@ struct Datagram {
     len: usize,
     /// The sender (a reply), or the original destination (the error queue).
     from: Option<IpAddr>,
+    /// Its sin6_scope_id: the interface a link-local sender is on (else 0).
+    scope_id: u32,
     /// IP_TTL / IPV6_HOPLIMIT control message.
     ttl: Option<u8>,
     /// SO_TIMESTAMPNS: when the kernel received it.
@@ -952,7 +964,17 @@ fn recv_datagram(
         return if e.kind() == io::ErrorKind::WouldBlock { Ok(None) } else { Err(e) };
     }
     let from = storage_ip(&name, msg.msg_namelen as usize);
-    let mut got = Datagram { len: n as usize, from, ttl: None, received_wall: None, ext_err: None };
+    let scope_id = if libc::c_int::from(name.ss_family) == libc::AF_INET6 {
+        // SAFETY: the kernel wrote a sockaddr_in6 (its family says so) into the zeroed storage,
+        // which is larger; read_unaligned copies it.
+        unsafe {
+            std::ptr::read_unaligned((&name as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>())
+        }
+        .sin6_scope_id
+    } else {
+        0
+    };
+    let mut got = Datagram { len: n as usize, from, scope_id, ttl: None, received_wall: None, ext_err: None };
     // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
     unsafe {
         let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
