@@ -1,11 +1,12 @@
 //! The one address parser (CLI.md "Addresses").
 //!
-//! `1.2.3.4:7`, `[::1]:7`, `:7`, `7`, `host:7`, `host` (where a default port exists),
-//! `unix:/path`, anything with a `/`, and `@name` for a Linux abstract socket. Parsing is pure;
+//! `1.2.3.4:7`, `[::1]:7`, `[fe80::1%eth0]:7`, `:7`, `7`, `host:7`, `host` (where a default
+//! port exists), `unix:/path`, anything with a `/`, and `@name` for a Linux abstract socket.
+//! Parsing is pure but for a zone's interface name, looked up at once so a typo is exit 2;
 //! name resolution happens later in [`Endpoint::resolve`], with the family the user picked.
 
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6, ToSocketAddrs};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
@@ -28,7 +29,96 @@ pub enum Host {
     /// No host given (`:7`, `7`): all interfaces for a server.
     Any,
     Ip(IpAddr),
+    /// A name for the system resolver, or an IPv6 address with a zone (`fe80::1%eth0`), kept as
+    /// written and told apart by [`Scoped::parse`]. (A zoned address would rather be a variant
+    /// of its own; it rides here because `states` matches every variant of `Host`, and a zone
+    /// resolves as late as a name does: in [`Endpoint::resolve`].)
     Name(String),
+}
+
+/// An IPv6 address with a zone (RFC 4007): `fe80::1%eth0` or `fe80::1%3`. A link-local address
+/// is ambiguous without the interface it is on; the kernel refuses to connect to one without
+/// a scope id (EINVAL), so the zone becomes `sin6_scope_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scoped {
+    pub ip: Ipv6Addr,
+    /// The interface index (`if_nametoindex` of a name, or the number itself).
+    pub scope_id: u32,
+    /// The zone as written: an interface name or a number.
+    pub zone: String,
+}
+
+impl Scoped {
+    /// `None` when `text` has no zone; otherwise the address or why it is refused. Names are
+    /// looked up in this network namespace's interface table.
+    pub fn parse(text: &str) -> Option<Result<Scoped, String>> {
+        let (ip, zone) = text.split_once('%')?;
+        let ip = match ip.parse::<IpAddr>() {
+            Ok(IpAddr::V6(ip)) => ip,
+            // `1.2.3.4%eth0`: an IPv4 address has no zones.
+            Ok(IpAddr::V4(_)) => return Some(Err(ZONE_SCOPE.to_string())),
+            Err(_) => return Some(Err("expected an IPv6 address before '%' (fe80::1%eth0)".to_string())),
+        };
+        Some(Self::with_zone(ip, zone))
+    }
+
+    fn with_zone(ip: Ipv6Addr, zone: &str) -> Result<Scoped, String> {
+        if zone.is_empty() {
+            return Err("empty zone after '%' (expected an interface name or index)".to_string());
+        }
+        // Linux uses a scope id only for these (`__ipv6_addr_needs_scope_id`) and ignores it
+        // on any other address, so a zone elsewhere is refused rather than silently dropped.
+        if !needs_scope(&ip) {
+            return Err(ZONE_SCOPE.to_string());
+        }
+        let scope_id = if zone.bytes().all(|b| b.is_ascii_digit()) {
+            let index = zone.parse::<u32>().ok().filter(|&i| i > 0 && interface_name(i).is_some());
+            index.ok_or_else(|| format!("no network interface with index {zone}"))?
+        } else {
+            interface_index(zone).ok_or_else(|| format!("no network interface '{zone}'"))?
+        };
+        Ok(Scoped { ip, scope_id, zone: zone.to_string() })
+    }
+}
+
+const ZONE_SCOPE: &str =
+    "a zone (%IFACE) applies only to link-local IPv6 addresses (fe80::/10, multicast ff01::, ff02::)";
+
+/// Link-local unicast (fe80::/10), or multicast of interface- or link-local scope: the
+/// addresses whose meaning depends on the interface.
+pub fn needs_scope(ip: &Ipv6Addr) -> bool {
+    let first = ip.segments()[0];
+    first & 0xffc0 == 0xfe80 || (first >> 8 == 0xff && matches!(first & 0xf, 1 | 2))
+}
+
+/// `if_nametoindex`: the index of the interface called `name` in this network namespace.
+pub fn interface_index(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: `name` is a NUL-terminated string that outlives the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
+}
+
+/// `if_indextoname`: the name of interface `index`, if there is one.
+pub fn interface_name(index: u32) -> Option<String> {
+    let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
+    // SAFETY: `buf` holds IF_NAMESIZE bytes, as if_indextoname requires.
+    let name = unsafe { libc::if_indextoname(index, buf.as_mut_ptr()) };
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: on success the buffer holds a NUL-terminated name.
+    let name = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+    Some(name.to_string_lossy().into_owned())
+}
+
+/// An IPv6 address with the interface its scope id names, as iputils prints one
+/// (`fe80::1%eth0`); the bare address when the scope id is 0.
+pub fn scoped_text(ip: &Ipv6Addr, scope_id: u32) -> String {
+    match scope_id {
+        0 => ip.to_string(),
+        id => format!("{ip}%{}", interface_name(id).unwrap_or_else(|| id.to_string())),
+    }
 }
 
 /// `-4` / `-6`: which address family a name may resolve to.
@@ -127,6 +217,16 @@ impl Endpoint {
                 )));
             }
             Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+            Host::Name(text) if let Some(scoped) = Scoped::parse(text) => {
+                // Parsed once already; the interface may have gone since.
+                let scoped = scoped.map_err(|reason| {
+                    crate::exit::usage(AddrError { input: text.clone(), reason }.to_string())
+                })?;
+                if family == Family::V4 {
+                    return Err(crate::exit::usage(format!("address {self} is not IPv4 (-4)")));
+                }
+                vec![SocketAddrV6::new(scoped.ip, port, 0, scoped.scope_id).into()]
+            }
             Host::Name(name) => (name.as_str(), port)
                 .to_socket_addrs()
                 .with_context(|| format!("resolve '{name}'"))?
@@ -155,7 +255,8 @@ pub fn host_parser(text: &str) -> Result<Host, AddrError> {
     if inner.is_empty() {
         return Err(fail("empty host"));
     }
-    if inner.parse::<Ipv6Addr>().is_err() && inner.contains(':') {
+    let address = inner.split_once('%').map_or(inner, |(ip, _)| ip);
+    if address.parse::<Ipv6Addr>().is_err() && inner.contains(':') {
         return Err(fail("expected a host without a port (an IP address or a name)"));
     }
     match parse_host(inner) {
@@ -166,10 +267,10 @@ pub fn host_parser(text: &str) -> Result<Host, AddrError> {
 }
 
 impl Host {
-    /// The addresses of the host in `family`, in resolver order (names go to the system resolver).
-    pub fn resolve(&self, family: Family) -> anyhow::Result<Vec<IpAddr>> {
-        let ep = Endpoint::Inet { host: self.clone(), port: 0 };
-        Ok(ep.resolve(family)?.into_iter().map(|a| a.ip()).collect())
+    /// The addresses of the host in `family` (port 0), in resolver order (names go to the
+    /// system resolver); an IPv6 zone becomes the scope id.
+    pub fn resolve(&self, family: Family) -> anyhow::Result<Vec<SocketAddr>> {
+        Endpoint::Inet { host: self.clone(), port: 0 }.resolve(family)
     }
 }
 
@@ -192,6 +293,13 @@ fn split_host_port(text: &str) -> Result<(&str, Option<&str>), &'static str> {
     }
     // A bare IPv6 literal such as `::1` has colons but no port.
     if text.parse::<Ipv6Addr>().is_ok() {
+        return Ok((text, None));
+    }
+    // So does one with a zone, `fe80::1%eth0` (a zone never holds a ':').
+    if let Some((ip, zone)) = text.split_once('%')
+        && ip.parse::<Ipv6Addr>().is_ok()
+        && !zone.contains(':')
+    {
         return Ok((text, None));
     }
     match text.rsplit_once(':') {
@@ -219,6 +327,9 @@ fn parse_host(text: &str) -> Result<Host, String> {
     }
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(Host::Ip(ip));
+    }
+    if let Some(scoped) = Scoped::parse(text) {
+        return scoped.map(|_| Host::Name(text.to_string()));
     }
     // Names: RFC 1123 labels, plus '_' which real resolvers accept.
     let valid_label = |l: &str| {
@@ -256,6 +367,8 @@ impl fmt::Display for Host {
             Host::Any => f.write_str("*"),
             Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]"),
             Host::Ip(ip) => write!(f, "{ip}"),
+            // A zoned IPv6 address, in brackets as the parser takes it back.
+            Host::Name(name) if name.contains(':') => write!(f, "[{name}]"),
             Host::Name(name) => f.write_str(name),
         }
     }
@@ -345,6 +458,73 @@ mod tests {
         assert!(host_parser("bad host").unwrap_err().to_string().contains("host name"));
         assert!(host_parser("*").is_err());
         assert!(host_parser("[::1").is_err());
+    }
+
+    #[test]
+    fn zoned_link_local_addresses_parse_by_interface_name_or_index() {
+        // `lo` is index 1 in every network namespace.
+        let lo = || Host::Name("fe80::1%lo".into());
+        assert_eq!(ok("[fe80::1%lo]:8080"), inet(lo(), 8080));
+        assert_eq!(ok("[fe80::1%lo]"), inet(lo(), 5500));
+        assert_eq!(ok("fe80::1%lo"), inet(lo(), 5500));
+        assert_eq!(ok("[fe80::1%1]:7"), inet(Host::Name("fe80::1%1".into()), 7));
+        assert_eq!(ok("[ff02::1%lo]:7"), inet(Host::Name("ff02::1%lo".into()), 7));
+        assert_eq!(host_parser("fe80::1%lo"), Ok(lo()));
+        assert_eq!(host_parser("[fe80::1%lo]"), Ok(lo()));
+        let scoped = Scoped::parse("fe80::1%lo").unwrap().unwrap();
+        assert_eq!((scoped.ip, scoped.scope_id, scoped.zone.as_str()), ("fe80::1".parse().unwrap(), 1, "lo"));
+        assert_eq!(Scoped::parse("fe80::1"), None);
+    }
+
+    #[test]
+    fn a_zone_reaches_the_socket_address_as_its_scope_id() {
+        for text in ["[fe80::1%lo]:7", "[fe80::1%1]:7"] {
+            let addrs = ok(text).resolve(Family::Any).unwrap();
+            let [SocketAddr::V6(v6)] = addrs.as_slice() else { panic!("{text}: {addrs:?}") };
+            assert_eq!((v6.ip().to_string(), v6.port(), v6.scope_id()), ("fe80::1".into(), 7, 1));
+        }
+        assert_eq!(
+            Host::Name("fe80::1%lo".into()).resolve(Family::V6).unwrap()[0].to_string(),
+            "[fe80::1%1]:0"
+        );
+        assert!(ok("[fe80::1%lo]:7").resolve(Family::V4).unwrap_err().to_string().contains("not IPv4"));
+        assert_eq!(scoped_text(&"fe80::1".parse().unwrap(), 1), "fe80::1%lo");
+        assert_eq!(scoped_text(&"fe80::1".parse().unwrap(), 0), "fe80::1");
+    }
+
+    #[test]
+    fn bad_zones_say_what_is_wrong() {
+        assert_eq!(
+            bad("fe80::1%nope", Some(7)),
+            "invalid address 'fe80::1%nope': no network interface 'nope'"
+        );
+        assert_eq!(
+            bad("[fe80::1%nope]:7", None),
+            "invalid address '[fe80::1%nope]:7': no network interface 'nope'"
+        );
+        assert!(
+            host_parser("fe80::1%nope").unwrap_err().to_string().ends_with("no network interface 'nope'")
+        );
+        assert!(bad("[fe80::1%4000000000]:7", None).contains("no network interface with index 4000000000"));
+        assert!(bad("[fe80::1%0]:7", None).contains("no network interface with index 0"));
+        assert!(bad("[fe80::1%99999999999]:7", None).contains("index 99999999999"));
+        assert!(bad("[fe80::1%]:7", None).contains("empty zone"));
+        assert!(bad("1.2.3.4%lo", Some(7)).contains("applies only to link-local IPv6"));
+        assert!(bad("[::1%lo]:7", None).contains("applies only to link-local IPv6"));
+        assert!(bad("[2001:db8::1%lo]:7", None).contains("applies only to link-local IPv6"));
+        assert!(bad("[zz%lo]:7", None).contains("IPv6 address before '%'"));
+        // Without brackets the port would be read as part of the zone.
+        assert!(bad("fe80::1%lo:7", None).contains("brackets"));
+        assert!(host_parser("1.2.3.4%lo").is_err());
+    }
+
+    #[test]
+    fn zones_display_as_written_and_round_trip() {
+        for text in ["[fe80::1%lo]:8080", "[fe80::1%1]:8080"] {
+            assert_eq!(ok(text).to_string(), text);
+            assert_eq!(ok(&ok(text).to_string()), ok(text));
+        }
+        assert_eq!(host_parser("fe80::1%lo").unwrap().to_string(), "[fe80::1%lo]");
     }
 
     #[test]

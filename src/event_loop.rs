@@ -312,7 +312,9 @@ impl Listener {
     /// Accepts one client: the stream (non-blocking) and the peer's address as users write it.
     pub fn accept(&self) -> io::Result<(Stream, String)> {
         match self {
-            Listener::Tcp(l) => l.accept().map(|(s, peer)| (Stream::Tcp(s), peer.to_string())),
+            Listener::Tcp(l) => {
+                l.accept().map(|(s, peer)| (Stream::Tcp(s), crate::sockopt::show_inet(&peer)))
+            }
             Listener::Unix(l) => l.accept().map(|(s, peer)| {
                 let name = match peer.as_pathname() {
                     Some(path) => path.display().to_string(),

@@ -164,7 +164,7 @@ pub fn listen(ep: &Endpoint, ty: Type, opts: &SockOpts) -> anyhow::Result<Socket
                          --reuseaddr binds past TIME_WAIT when the old server set it too)",
                         sa.port()
                     ),
-                    _ => String::new(),
+                    _ => zone_hint(addr, &e).to_string(),
                 };
                 last_err = Some(e.context(format!("bind {}{hint}", show(addr))))
             }
@@ -203,7 +203,10 @@ pub fn connect_any(addrs: &[SockAddr], ty: Type, opts: &SockOpts) -> anyhow::Res
     for addr in addrs {
         match connect_to(addr, ty, opts) {
             Ok(sock) => return Ok((sock, addr.clone())),
-            Err(e) => last_err = Some(e.context(format!("connect {}", show(addr)))),
+            Err(e) => {
+                let hint = zone_hint(addr, &e);
+                last_err = Some(e.context(format!("connect {}{hint}", show(addr))))
+            }
         }
     }
     Err(last_err.unwrap_or_else(|| anyhow::anyhow!("connect: no address")))
@@ -237,7 +240,31 @@ pub fn start_connect(addr: &SockAddr, ty: Type, opts: &SockOpts) -> anyhow::Resu
     match sock.connect(addr) {
         Ok(()) => Ok(sock),
         Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(sock),
-        Err(e) => Err(anyhow::Error::from(e).context(format!("connect {}", show(addr)))),
+        Err(e) => {
+            let e = anyhow::Error::from(e);
+            let hint = zone_hint(addr, &e);
+            Err(e.context(format!("connect {}{hint}", show(addr))))
+        }
+    }
+}
+
+/// Linux refuses a link-local peer without a scope id (EINVAL: which link?); say how to
+/// give one, unless `--bind` already chose the interface.
+fn zone_hint(addr: &SockAddr, err: &anyhow::Error) -> &'static str {
+    err.downcast_ref::<io::Error>().map_or("", |e| zone_hint_io(addr, e))
+}
+
+/// `zone_hint` for an io::Error (ping's sendto).
+pub fn zone_hint_io(addr: &SockAddr, err: &io::Error) -> &'static str {
+    match addr.as_socket() {
+        Some(std::net::SocketAddr::V6(sa))
+            if err.raw_os_error() == Some(libc::EINVAL)
+                && sa.scope_id() == 0
+                && crate::addr::needs_scope(sa.ip()) =>
+        {
+            " (a link-local address needs its interface as a zone, e.g. fe80::1%eth0)"
+        }
+        _ => "",
     }
 }
 
@@ -246,7 +273,11 @@ fn bind_source(sock: &Socket, peer: &SockAddr, opts: &SockOpts) -> anyhow::Resul
     let family = if peer.is_ipv6() { Family::V6 } else { Family::V4 };
     let local = sock_addrs(source, family)?;
     let local = local.first().context("--bind: no address")?;
-    sock.bind(local).with_context(|| format!("bind {}", show(local)))
+    sock.bind(local).map_err(|e| {
+        let e = anyhow::Error::from(e);
+        let hint = zone_hint(local, &e);
+        e.context(format!("bind {}{hint}", show(local)))
+    })
 }
 
 fn protocol_for(addr: &SockAddr, ty: Type) -> Option<Protocol> {
@@ -388,7 +419,11 @@ fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow
         && source.is_ipv6() == v6
     {
         let addr = SockAddr::from(std::net::SocketAddr::new(source, 0));
-        sock.bind(&addr).with_context(|| format!("bind {source}"))?;
+        sock.bind(&addr).map_err(|e| {
+            let e = anyhow::Error::from(e);
+            let hint = zone_hint(&addr, &e);
+            e.context(format!("bind {source}{hint}"))
+        })?;
     }
     Ok((sock, kind))
 }
@@ -457,10 +492,10 @@ pub fn peer_cred(fd: &impl std::os::fd::AsRawFd) -> io::Result<PeerCred> {
     Ok(PeerCred { pid: cred.pid, uid: cred.uid, gid: cred.gid })
 }
 
-/// An address as users write it: `127.0.0.1:7`, `[::1]:7`, `/path`, `@name`.
+/// An address as users write it: `127.0.0.1:7`, `[::1]:7`, `[fe80::1%eth0]:7`, `/path`, `@name`.
 pub fn show(addr: &SockAddr) -> String {
     if let Some(sa) = addr.as_socket() {
-        return sa.to_string();
+        return show_inet(&sa);
     }
     if let Some(name) = addr.as_abstract_namespace() {
         return format!("@{}", String::from_utf8_lossy(name));
@@ -468,6 +503,17 @@ pub fn show(addr: &SockAddr) -> String {
     match addr.as_pathname() {
         Some(path) => path.display().to_string(),
         None => "(unnamed)".to_string(),
+    }
+}
+
+/// An IP socket address as users write it; a scope id (which the kernel gives every
+/// link-local peer) as its interface's name, the form the parser takes back.
+pub fn show_inet(sa: &std::net::SocketAddr) -> String {
+    match sa {
+        std::net::SocketAddr::V6(v6) if v6.scope_id() != 0 => {
+            format!("[{}]:{}", crate::addr::scoped_text(v6.ip(), v6.scope_id()), v6.port())
+        }
+        sa => sa.to_string(),
     }
 }
 
@@ -541,6 +587,25 @@ mod tests {
         let ep = Endpoint::Unix(path.clone());
         let sock = listen(&ep, Type::STREAM, &opts()).unwrap();
         assert_eq!(local_name(&sock), path.display().to_string());
+    }
+
+    #[test]
+    fn a_scope_id_shows_as_its_interface_name() {
+        let scoped = std::net::SocketAddrV6::new("fe80::1".parse().unwrap(), 7, 0, 1);
+        assert_eq!(show(&SockAddr::from(scoped)), "[fe80::1%lo]:7");
+        let unscoped = std::net::SocketAddrV6::new("fe80::1".parse().unwrap(), 7, 0, 0);
+        assert_eq!(show(&SockAddr::from(unscoped)), "[fe80::1]:7");
+    }
+
+    #[test]
+    fn a_link_local_connect_without_a_zone_says_to_give_one() {
+        let ep = Endpoint::parse("[fe80::1]:7", None).unwrap();
+        let err = format!("{:#}", connect(&ep, Type::STREAM, &opts()).unwrap_err());
+        assert!(
+            err.starts_with("connect [fe80::1]:7 (a link-local address needs its interface as a zone"),
+            "{err}"
+        );
+        assert!(err.contains("Invalid argument"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod icmp;
 
 use std::collections::HashMap;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr, SocketAddrV6};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -19,7 +19,7 @@ use mio::unix::SourceFd;
 use serde::Serialize;
 use socket2::{SockAddr, Socket};
 
-use crate::addr::{Family, Host};
+use crate::addr::{self, Family, Host, Scoped};
 use crate::cli::PingArgs;
 use crate::event_loop::{EventLoop, earliest, errno_name};
 use crate::exit::{self, Exit};
@@ -99,6 +99,10 @@ struct Target {
     /// As typed.
     name: String,
     addr: IpAddr,
+    /// The interface of a link-local IPv6 address (its zone), else 0.
+    scope_id: u32,
+    /// The address as iputils prints it: with `%IFACE` when it has a scope.
+    shown: String,
     named: bool,
 }
 
@@ -115,21 +119,38 @@ fn resolve_targets(args: &PingArgs, out: &mut Printer) -> anyhow::Result<Vec<Tar
                 let want = if family == Family::V4 { "IPv4 (-4)" } else { "IPv6 (-6)" };
                 return Err(exit::usage(format!("host {ip} is not {want}")));
             }
-            Host::Ip(ip) => (*ip, false),
+            Host::Ip(ip) => (SocketAddr::new(*ip, 0), false),
+            // `fe80::1%eth0`: an address, not a name, though it rides in Host::Name.
+            Host::Name(text) if Scoped::parse(text).is_some() => {
+                if family == Family::V4 {
+                    return Err(exit::usage(format!("host {text} is not IPv4 (-4)")));
+                }
+                (host.resolve(family)?[0], false)
+            }
             // A name that does not resolve, or has no address in the family asked for, is a
             // network error (exit 3) through the resolver echo, udp and http share; iputils
             // says 2, but CLI.md keeps 2 for input sockkit could tell was bad by itself.
             _ => (host.resolve(family)?[0], true),
         };
+        let scope_id = match addr {
+            SocketAddr::V6(v6) => v6.scope_id(),
+            SocketAddr::V4(_) => 0,
+        };
+        let shown = match addr {
+            SocketAddr::V6(v6) => addr::scoped_text(v6.ip(), scope_id),
+            SocketAddr::V4(v4) => v4.ip().to_string(),
+        };
+        let addr = addr.ip();
         if targets.iter().any(|t| t.addr == addr) {
-            out.warn(format!("{host} is {addr}, already being pinged; once is enough"));
+            out.warn(format!("{host} is {shown}, already being pinged; once is enough"));
             continue;
         }
         let name = match host {
             Host::Ip(ip) => ip.to_string(),
+            Host::Name(text) => text.clone(),
             other => other.to_string(),
         };
-        targets.push(Target { name, addr, named });
+        targets.push(Target { name, addr, scope_id, shown, named });
     }
     Ok(targets)
 }
@@ -146,6 +167,15 @@ fn icmp_opts(args: &PingArgs) -> anyhow::Result<IcmpOpts> {
     };
     match args.interface.as_deref() {
         None => {}
+        // `-I fe80::a%eth0`: a link-local source is bound on its interface (the zone), which
+        // is also where the probes then go.
+        Some(text)
+            if let Some(scoped) = Scoped::parse(text.trim_start_matches('[').trim_end_matches(']')) =>
+        {
+            let scoped = scoped.map_err(|why| exit::usage(format!("-I '{text}': {why}")))?;
+            opts.source = Some(IpAddr::V6(scoped.ip));
+            opts.device = Some(addr::interface_name(scoped.scope_id).unwrap_or(scoped.zone));
+        }
         Some(text) => match text.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
             Ok(ip) => opts.source = Some(ip),
             Err(_) if !text.is_empty() && text.len() < libc::IFNAMSIZ && !text.contains(['/', ' ']) => {
@@ -291,7 +321,10 @@ impl Pinger {
                 by_addr.insert(target.addr, i);
                 HostState {
                     family: usize::from(target.addr.is_ipv6()),
-                    dest: SockAddr::from(std::net::SocketAddr::new(target.addr, 0)),
+                    dest: SockAddr::from(match target.addr {
+                        IpAddr::V6(ip) => SocketAddr::V6(SocketAddrV6::new(ip, 0, 0, target.scope_id)),
+                        ip => SocketAddr::new(ip, 0),
+                    }),
                     target,
                     next_seq: 1,
                     probes: Probes::default(),
@@ -328,7 +361,7 @@ impl Pinger {
         for host in &self.hosts {
             out.result(&Start {
                 host: host.target.name.clone(),
-                addr: host.target.addr.to_string(),
+                addr: host.target.shown.clone(),
                 payload_bytes: self.plan.size,
                 named: host.target.named,
             })?;
@@ -504,10 +537,11 @@ impl Pinger {
                 host.errors += 1;
                 host.probes.insert(seq, Probe::Failed(sent));
                 out.warn(format!(
-                    "sendto {} icmp_seq={seq}: {} ({})",
-                    host.target.addr,
+                    "sendto {} icmp_seq={seq}: {} ({}){}",
+                    host.target.shown,
                     io_text(&e),
-                    errno_name(&e)
+                    errno_name(&e),
+                    sockopt::zone_hint_io(&host.dest, &e),
                 ));
             }
         }
@@ -629,6 +663,15 @@ impl Pinger {
                     return Ok(());
                 }
                 let Some(i) = self.host_index(from) else { return Ok(()) };
+                if got.scope_id != 0 && self.hosts[i].target.scope_id == 0 {
+                    // A link-local host given without a zone: iputils names the interface its
+                    // reply came in on, from the first reply on.
+                    let target = &mut self.hosts[i].target;
+                    target.scope_id = got.scope_id;
+                    if let IpAddr::V6(ip) = target.addr {
+                        target.shown = addr::scoped_text(&ip, got.scope_id);
+                    }
+                }
                 self.on_reply(i, seq, payload, checksum_ok, ttl.or(got.ttl), now, got.received_wall, out)
             }
             Message::Error { error, to, id, seq } => {
@@ -730,7 +773,7 @@ impl Pinger {
         out.normal(&Reply {
             host: host.target.name.clone(),
             seq,
-            from: host.target.addr.to_string(),
+            from: host.target.shown.clone(),
             bytes: payload.len() + icmp::ECHO_HEADER_BYTES,
             ttl,
             rtt_ms: plan.timing.then_some(rtt_ms),
@@ -804,7 +847,7 @@ impl Pinger {
             });
             out.result(&Summary {
                 host: host.target.name.clone(),
-                addr: host.target.addr.to_string(),
+                addr: host.target.shown.clone(),
                 transmitted: host.transmitted,
                 received: host.received,
                 duplicates: host.duplicates,
@@ -878,6 +921,8 @@ struct Datagram {
     len: usize,
     /// The sender (a reply), or the original destination (the error queue).
     from: Option<IpAddr>,
+    /// Its sin6_scope_id: the interface a link-local sender is on (else 0).
+    scope_id: u32,
     /// IP_TTL / IPV6_HOPLIMIT control message.
     ttl: Option<u8>,
     /// SO_TIMESTAMPNS: when the kernel received it.
@@ -919,7 +964,17 @@ fn recv_datagram(
         return if e.kind() == io::ErrorKind::WouldBlock { Ok(None) } else { Err(e) };
     }
     let from = storage_ip(&name, msg.msg_namelen as usize);
-    let mut got = Datagram { len: n as usize, from, ttl: None, received_wall: None, ext_err: None };
+    let scope_id = if libc::c_int::from(name.ss_family) == libc::AF_INET6 {
+        // SAFETY: the kernel wrote a sockaddr_in6 (its family says so) into the zeroed storage,
+        // which is larger; read_unaligned copies it.
+        unsafe {
+            std::ptr::read_unaligned((&name as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>())
+        }
+        .sin6_scope_id
+    } else {
+        0
+    };
+    let mut got = Datagram { len: n as usize, from, scope_id, ttl: None, received_wall: None, ext_err: None };
     // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
     unsafe {
         let mut cmsg = libc::CMSG_FIRSTHDR(&msg);

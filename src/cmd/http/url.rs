@@ -5,7 +5,9 @@ use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url {
-    /// As written, without brackets for an IPv6 literal and lower-cased.
+    /// As written, without brackets for an IPv6 literal and lower-cased; an IPv6 zone
+    /// (RFC 6874's `%25eth0`) follows as the address parser takes it (`fe80::1%eth0`), in its
+    /// own case, as interface names have one.
     pub host: String,
     pub port: u16,
     /// The request target: path and query, never empty (`/` at least).
@@ -42,8 +44,28 @@ impl Url {
         }
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             let (host, after) = v6.split_once(']').ok_or_else(|| bad("missing ']' after IPv6 address"))?;
-            if !host.is_empty() && host.parse::<std::net::Ipv6Addr>().is_err() {
-                return Err(UrlError::Bad(format!("'{host}' in brackets is not an IPv6 address")));
+            // RFC 6874: `[fe80::1%25eth0]`, the '%' of the zone itself percent-encoded.
+            let (address, zone) = match host.split_once('%') {
+                Some((address, zone)) => match zone.strip_prefix("25") {
+                    Some(zone) if !zone.is_empty() => (address, Some(zone)),
+                    _ => {
+                        return Err(UrlError::Bad(format!(
+                            "a zone in a URL is written %25ZONE (RFC 6874), e.g. http://[{address}%25eth0]/"
+                        )));
+                    }
+                },
+                None => (host, None),
+            };
+            if !host.is_empty() && address.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(UrlError::Bad(format!("'{address}' in brackets is not an IPv6 address")));
+            }
+            if let Some(zone) = zone {
+                let host = format!("{}%{zone}", address.to_ascii_lowercase());
+                let port = match after {
+                    "" => None,
+                    _ => Some(after.strip_prefix(':').ok_or_else(|| bad("expected ':PORT' after ']'"))?),
+                };
+                return Url::finish(host, port, target);
             }
             match after {
                 "" => (host, None),
@@ -58,6 +80,11 @@ impl Url {
         if host.is_empty() {
             return Err(bad("no host"));
         }
+        Url::finish(host.to_ascii_lowercase(), port, target)
+    }
+
+    /// The port and request target of a URL whose host is known.
+    fn finish(host: String, port: Option<&str>, target: &str) -> Result<Url, UrlError> {
         let port = match port {
             None | Some("") => 80,
             Some(port) => port
@@ -71,7 +98,7 @@ impl Url {
             t if t.starts_with('?') => format!("/{t}"),
             t => t.to_string(),
         };
-        Ok(Url { host: host.to_ascii_lowercase(), port, target })
+        Ok(Url { host, port, target })
     }
 
     /// The host as it goes into an address or a Host header: brackets around IPv6.
@@ -90,11 +117,25 @@ impl Url {
         self.host == other.host && self.port == other.port
     }
 
-    /// The Host header: the port only when it is not 80.
+    /// The Host header: the port only when it is not 80. A zone is left out: it names an
+    /// interface of this machine, nothing the server could use (as curl leaves it out).
     pub fn authority(&self) -> String {
-        match self.port {
-            80 => self.host_text(),
-            port => format!("{}:{port}", self.host_text()),
+        let host = match self.host.split_once('%') {
+            Some((address, _)) => format!("[{address}]"),
+            None => self.host_text(),
+        };
+        Self::with_port(host, self.port)
+    }
+
+    /// The authority as written in a URL, with a zone as RFC 6874's `%25ZONE`.
+    fn url_authority(&self) -> String {
+        Self::with_port(self.host_text().replacen('%', "%25", 1), self.port)
+    }
+
+    fn with_port(host: String, port: u16) -> String {
+        match port {
+            80 => host,
+            port => format!("{host}:{port}"),
         }
     }
 
@@ -136,7 +177,7 @@ impl Url {
             Some(q) => format!("{path}?{q}"),
             None => path,
         };
-        Url::parse(&format!("http://{}{target}", self.authority()))
+        Url::parse(&format!("http://{}{target}", self.url_authority()))
     }
 }
 
@@ -163,7 +204,7 @@ fn remove_dot_segments(path: &str) -> String {
 
 impl fmt::Display for Url {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "http://{}{}", self.authority(), self.target)
+        write!(f, "http://{}{}", self.url_authority(), self.target)
     }
 }
 
@@ -196,6 +237,25 @@ mod tests {
         assert_eq!(u.endpoint_text(), "[::1]:8080");
         assert_eq!(url("127.0.0.1:81?x").target, "/?x");
         assert_eq!(url("HTTP://h:80/p").to_string(), "http://h/p");
+    }
+
+    #[test]
+    fn an_ipv6_zone_is_written_as_percent_25_and_left_out_of_the_host_header() {
+        let u = url("http://[FE80::1%25Eth0]:8080/a");
+        assert_eq!((u.host.as_str(), u.port, u.target.as_str()), ("fe80::1%Eth0", 8080, "/a"));
+        assert_eq!(u.endpoint_text(), "[fe80::1%Eth0]:8080");
+        assert_eq!(u.authority(), "[fe80::1]:8080");
+        assert_eq!(u.to_string(), "http://[fe80::1%25Eth0]:8080/a");
+        assert_eq!(u.join("b").unwrap(), url("http://[fe80::1%25Eth0]:8080/b"));
+        assert_eq!(url("http://[fe80::1%253]").endpoint_text(), "[fe80::1%3]:80");
+        for text in ["http://[fe80::1%eth0]/", "http://[fe80::1%25]/", "http://[fe80::1%]/"] {
+            let Err(UrlError::Bad(why)) = Url::parse(text) else { panic!("{text}") };
+            assert!(why.starts_with("a zone in a URL is written %25ZONE (RFC 6874)"), "{text}: {why}");
+        }
+        assert_eq!(
+            Url::parse("http://[zz%25eth0]/"),
+            Err(UrlError::Bad("'zz' in brackets is not an IPv6 address".into()))
+        );
     }
 
     #[test]
