@@ -29,10 +29,9 @@ pub enum Host {
     /// No host given (`:7`, `7`): all interfaces for a server.
     Any,
     Ip(IpAddr),
-    /// A name for the system resolver, or an IPv6 address with a zone (`fe80::1%eth0`), kept as
-    /// written and told apart by [`Scoped::parse`]. (A zoned address would rather be a variant
-    /// of its own; it rides here because `states` matches every variant of `Host`, and a zone
-    /// resolves as late as a name does: in [`Endpoint::resolve`].)
+    /// An IPv6 address with a zone: `fe80::1%eth0`.
+    Scoped(Scoped),
+    /// A name for the system resolver.
     Name(String),
 }
 
@@ -217,16 +216,10 @@ impl Endpoint {
                 )));
             }
             Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
-            Host::Name(text) if let Some(scoped) = Scoped::parse(text) => {
-                // Parsed once already; the interface may have gone since.
-                let scoped = scoped.map_err(|reason| {
-                    crate::exit::usage(AddrError { input: text.clone(), reason }.to_string())
-                })?;
-                if family == Family::V4 {
-                    return Err(crate::exit::usage(format!("address {self} is not IPv4 (-4)")));
-                }
-                vec![SocketAddrV6::new(scoped.ip, port, 0, scoped.scope_id).into()]
+            Host::Scoped(_) if family == Family::V4 => {
+                return Err(crate::exit::usage(format!("address {self} is not IPv4 (-4)")));
             }
+            Host::Scoped(scoped) => vec![SocketAddrV6::new(scoped.ip, port, 0, scoped.scope_id).into()],
             Host::Name(name) => (name.as_str(), port)
                 .to_socket_addrs()
                 .with_context(|| format!("resolve '{name}'"))?
@@ -329,7 +322,7 @@ fn parse_host(text: &str) -> Result<Host, String> {
         return Ok(Host::Ip(ip));
     }
     if let Some(scoped) = Scoped::parse(text) {
-        return scoped.map(|_| Host::Name(text.to_string()));
+        return scoped.map(Host::Scoped);
     }
     // Names: RFC 1123 labels, plus '_' which real resolvers accept.
     let valid_label = |l: &str| {
@@ -367,8 +360,8 @@ impl fmt::Display for Host {
             Host::Any => f.write_str("*"),
             Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]"),
             Host::Ip(ip) => write!(f, "{ip}"),
-            // A zoned IPv6 address, in brackets as the parser takes it back.
-            Host::Name(name) if name.contains(':') => write!(f, "[{name}]"),
+            // In brackets, as the parser takes it back.
+            Host::Scoped(scoped) => write!(f, "[{}%{}]", scoped.ip, scoped.zone),
             Host::Name(name) => f.write_str(name),
         }
     }
@@ -463,12 +456,13 @@ mod tests {
     #[test]
     fn zoned_link_local_addresses_parse_by_interface_name_or_index() {
         // `lo` is index 1 in every network namespace.
-        let lo = || Host::Name("fe80::1%lo".into());
+        let zoned = |text: &str| Host::Scoped(Scoped::parse(text).unwrap().unwrap());
+        let lo = || zoned("fe80::1%lo");
         assert_eq!(ok("[fe80::1%lo]:8080"), inet(lo(), 8080));
         assert_eq!(ok("[fe80::1%lo]"), inet(lo(), 5500));
         assert_eq!(ok("fe80::1%lo"), inet(lo(), 5500));
-        assert_eq!(ok("[fe80::1%1]:7"), inet(Host::Name("fe80::1%1".into()), 7));
-        assert_eq!(ok("[ff02::1%lo]:7"), inet(Host::Name("ff02::1%lo".into()), 7));
+        assert_eq!(ok("[fe80::1%1]:7"), inet(zoned("fe80::1%1"), 7));
+        assert_eq!(ok("[ff02::1%lo]:7"), inet(zoned("ff02::1%lo"), 7));
         assert_eq!(host_parser("fe80::1%lo"), Ok(lo()));
         assert_eq!(host_parser("[fe80::1%lo]"), Ok(lo()));
         let scoped = Scoped::parse("fe80::1%lo").unwrap().unwrap();
@@ -484,7 +478,7 @@ mod tests {
             assert_eq!((v6.ip().to_string(), v6.port(), v6.scope_id()), ("fe80::1".into(), 7, 1));
         }
         assert_eq!(
-            Host::Name("fe80::1%lo".into()).resolve(Family::V6).unwrap()[0].to_string(),
+            host_parser("fe80::1%lo").unwrap().resolve(Family::V6).unwrap()[0].to_string(),
             "[fe80::1%1]:0"
         );
         assert!(ok("[fe80::1%lo]:7").resolve(Family::V4).unwrap_err().to_string().contains("not IPv4"));

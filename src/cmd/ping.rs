@@ -120,13 +120,10 @@ fn resolve_targets(args: &PingArgs, out: &mut Printer) -> anyhow::Result<Vec<Tar
                 return Err(exit::usage(format!("host {ip} is not {want}")));
             }
             Host::Ip(ip) => (SocketAddr::new(*ip, 0), false),
-            // `fe80::1%eth0`: an address, not a name, though it rides in Host::Name.
-            Host::Name(text) if Scoped::parse(text).is_some() => {
-                if family == Family::V4 {
-                    return Err(exit::usage(format!("host {text} is not IPv4 (-4)")));
-                }
-                (host.resolve(family)?[0], false)
+            Host::Scoped(scoped) if family == Family::V4 => {
+                return Err(exit::usage(format!("host {}%{} is not IPv4 (-4)", scoped.ip, scoped.zone)));
             }
+            Host::Scoped(_) => (host.resolve(family)?[0], false),
             // A name that does not resolve, or has no address in the family asked for, is a
             // network error (exit 3) through the resolver echo, udp and http share; iputils
             // says 2, but CLI.md keeps 2 for input sockkit could tell was bad by itself.
@@ -147,8 +144,9 @@ fn resolve_targets(args: &PingArgs, out: &mut Printer) -> anyhow::Result<Vec<Tar
         }
         let name = match host {
             Host::Ip(ip) => ip.to_string(),
+            Host::Scoped(scoped) => format!("{}%{}", scoped.ip, scoped.zone),
             Host::Name(text) => text.clone(),
-            other => other.to_string(),
+            Host::Any => host.to_string(),
         };
         targets.push(Target { name, addr, scope_id, shown, named });
     }

@@ -156,6 +156,11 @@ impl Query {
                     let full = if ip.is_ipv4() { 32 } else { 128 };
                     addresses.push((*ip, len.unwrap_or(full), *port));
                 }
+                // /proc/net/tcp6 has no interface column: the zone was checked, and is not
+                // matched.
+                (Host::Scoped(scoped), len) => {
+                    addresses.push((IpAddr::V6(scoped.ip), len.unwrap_or(128), *port))
+                }
                 (Host::Name(_), _) => {
                     let resolved = filter
                         .endpoint
