@@ -251,7 +251,7 @@ impl Columns {
 /// lowercase hex in the addresses...) returns None and the line goes through
 /// [`general_line`], which gives the same answer for every line this accepts and says what is
 /// wrong with the others.
-fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
+pub fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
     // `%4d:`: the slot, right-aligned before the first ':' (further right from slot 10000 on).
     let head = eight_bytes(line, 0)?;
     let colon = first_byte(head, b':').filter(|&c| c > 0)?;
@@ -916,6 +916,10 @@ mod tests {
                     let mut changed = line.to_vec();
                     changed[at] = byte;
                     check(&changed);
+                    // The table reader relies on this: a newline anywhere is never accepted.
+                    if byte == b'\n' {
+                        assert_eq!(kernel_line(&changed), None, "{at}");
+                    }
                 }
                 let mut dropped = line.to_vec();
                 dropped.remove(at);
