@@ -938,29 +938,35 @@ const LINE_ROOM: usize = 1024;
 
 /// One table line, written in place with fixed-size copies (a whole cell, a block of spaces)
 /// that the compiler turns into a few vector stores instead of a `memcpy` call per piece;
-/// only the bytes counted in `len` are kept.
+/// only the bytes counted in `len` are kept. Every method is `#[inline(always)]`: as calls,
+/// each one saved and restored registers and wrote `len` back to memory after every piece,
+/// about a fifth of a row's formatting; inlined into the row loop, `len` stays in a register.
 struct Line<'a> {
     bytes: &'a mut [u8; LINE_ROOM],
     len: usize,
 }
 
 impl Line<'_> {
+    #[inline(always)]
     fn push(&mut self, text: &[u8; 2]) {
         self.bytes[self.len..self.len + 2].copy_from_slice(text);
         self.len += 2;
     }
 
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
         self.bytes[self.len] = b;
         self.len += 1;
     }
 
+    #[inline(always)]
     fn spaces(&mut self, n: usize) {
         self.bytes[self.len..self.len + 48].copy_from_slice(&[b' '; 48]);
         self.len += n.min(48);
     }
 
     /// A left-aligned cell padded to `width`.
+    #[inline(always)]
     fn cell(&mut self, cell: &ShortText, width: usize) {
         self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
         self.len += cell.len;
@@ -968,6 +974,7 @@ impl Line<'_> {
     }
 
     /// ss's name of the state, from a table of names padded to 16 bytes.
+    #[inline(always)]
     fn state(&mut self, state: TcpState, width: usize) {
         let (name, len) = &STATE_CELLS[usize::from(state.code())];
         self.bytes[self.len..self.len + 16].copy_from_slice(name);
@@ -976,6 +983,7 @@ impl Line<'_> {
     }
 
     /// A number left-aligned and padded to `width`, its digits written in place.
+    #[inline(always)]
     fn number(&mut self, n: u64, width: usize) {
         let len = digits(n);
         write_digits(&mut self.bytes[self.len..self.len + len], n);
@@ -985,6 +993,7 @@ impl Line<'_> {
 
     /// ss's port text, `*` for none (a listener's peer), padded to `width`. Returns where the
     /// text ends, before the padding.
+    #[inline(always)]
     fn port(&mut self, port: u16, width: usize) -> usize {
         let start = self.len;
         match port {
@@ -1002,6 +1011,7 @@ impl Line<'_> {
 
     /// A host right-aligned to `width`, then the ':' before its port. IPv4, the common case,
     /// is written in place octet by octet (each with a dot; the last dot becomes the ':').
+    #[inline(always)]
     fn host(&mut self, ip: IpAddr, width: usize) {
         match ip {
             IpAddr::V4(ip) => {
