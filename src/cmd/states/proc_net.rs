@@ -250,7 +250,9 @@ impl Columns {
 /// lines spends most of its parsing time here. Any surprise (a second space, a tab, a sign,
 /// lowercase hex in the addresses...) returns None and the line goes through
 /// [`general_line`], which gives the same answer for every line this accepts and says what is
-/// wrong with the others.
+/// wrong with the others. Always inlined, so the entry is built where the caller keeps it
+/// instead of being returned through memory and copied.
+#[inline(always)]
 pub fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
     // `%4d:`: the slot, right-aligned before the first ':' (further right from slot 10000 on).
     let head = eight_bytes(line, 0)?;
