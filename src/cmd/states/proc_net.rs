@@ -216,10 +216,16 @@ struct Columns {
 impl Columns {
     /// The layout of `r`, or None when a separator is not where the kernel puts it.
     fn locate(r: &[u8]) -> Option<Columns> {
-        let addr_len = match r.get(9) {
-            Some(b':') => 8,
-            _ => 32,
+        let columns = match r.get(9) {
+            Some(b':') => Columns::of(8),
+            _ => Columns::of(32),
         };
+        columns.fit(r).then_some(columns)
+    }
+
+    /// The offsets for addresses of `addr_len` hex digits (8 or 32). A `const fn`, so that
+    /// with a constant length every offset is a constant in the code that uses it.
+    const fn of(addr_len: usize) -> Columns {
         let end_len = addr_len + 5;
         let peer_at = 2 + end_len;
         let st_at = peer_at + end_len + 1;
@@ -227,17 +233,20 @@ impl Columns {
         let tr_at = q_at + 18;
         let retr_at = tr_at + 12;
         let rest_at = retr_at + 9;
+        Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at }
+    }
+
+    /// True when `r` is long enough and has the separators where this layout puts them.
+    #[inline(always)]
+    fn fit(&self, r: &[u8]) -> bool {
+        let Columns { addr_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at, .. } = *self;
         let separators = [0, peer_at - 1, st_at - 1, q_at - 1, tr_at - 1, retr_at - 1, rest_at - 1];
-        if r.len() < rest_at
-            || separators.iter().any(|&i| r[i] != b' ')
-            || r[1 + addr_len] != b':'
-            || r[peer_at + addr_len] != b':'
-            || r[q_at + 8] != b':'
-            || r[tr_at + 2] != b':'
-        {
-            return None;
-        }
-        Some(Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at })
+        r.len() >= rest_at
+            && separators.iter().all(|&i| r[i] == b' ')
+            && r[1 + addr_len] == b':'
+            && r[peer_at + addr_len] == b':'
+            && r[q_at + 8] == b':'
+            && r[tr_at + 2] == b':'
     }
 }
 
@@ -259,7 +268,22 @@ pub fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
     let colon = first_byte(head, b':').filter(|&c| c > 0)?;
     let slot = padded_decimal(head << (8 * (8 - colon)), colon)? as u32;
     let r = &line[colon + 1..];
-    let Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at } = Columns::locate(r)?;
+    // One copy of the rest for each address length, so that every column offset below is a
+    // constant and most bounds checks fold into the one length check in `fit`.
+    match r.get(9) {
+        Some(b':') => kernel_columns::<8>(slot, r),
+        _ => kernel_columns::<32>(slot, r),
+    }
+}
+
+/// [`kernel_line`] after the slot, for addresses of `ADDR` hex digits.
+#[inline(always)]
+fn kernel_columns<const ADDR: usize>(slot: u32, r: &[u8]) -> Option<TcpEntry> {
+    let columns = const { Columns::of(ADDR) };
+    if !columns.fit(r) {
+        return None;
+    }
+    let Columns { addr_len, end_len, peer_at, st_at, q_at, tr_at, retr_at, rest_at } = columns;
     let local = fixed_endpoint(&r[1..1 + end_len], addr_len)?;
     let peer = fixed_endpoint(&r[peer_at..peer_at + end_len], addr_len)?;
     let state = TcpState::from_code(hex_digits::<2>(&r[st_at..])? as u8)?;
