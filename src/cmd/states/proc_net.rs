@@ -465,10 +465,19 @@ fn padded_decimal(x: u64, width: usize) -> Option<u64> {
 }
 
 /// A `%lu`-style column at `at`: 1-19 digits, then a space or the line's end. Returns the value
-/// and where the digits end. Up to seven digits are read at once when eight bytes are there
-/// (IPv4 lines are padded, so always); otherwise, or for longer numbers, one at a time.
+/// and where the digits end. Most of these columns hold one or two digits (refcount, ato,
+/// quick ack, cwnd, rto in ticks; inode 0 on TIME-WAIT), so those two shapes are matched
+/// first, for a handful of instructions where the eight-at-once path below costs about 25.
+/// Up to seven digits are read at once when eight bytes are there (IPv4 lines are padded, so
+/// always); otherwise, or for longer numbers, one at a time.
 #[inline(always)]
 fn decimal_at(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
+    if let Some(&[digit @ b'0'..=b'9', b' ']) = bytes.get(at..at + 2) {
+        return Some((u64::from(digit - b'0'), at + 1));
+    }
+    if let Some(&[tens @ b'0'..=b'9', ones @ b'0'..=b'9', b' ']) = bytes.get(at..at + 3) {
+        return Some((u64::from(tens - b'0') * 10 + u64::from(ones - b'0'), at + 2));
+    }
     if let Some(x) = eight_bytes(bytes, at) {
         let len = non_digits(x).trailing_zeros() / 8;
         if (1..8).contains(&len) {
