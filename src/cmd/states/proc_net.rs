@@ -455,6 +455,11 @@ fn padded_decimal(x: u64, width: usize) -> Option<u64> {
     }
     let column = u64::MAX << (8 * (8 - width));
     let x = (x & column) | (SPACES & !column);
+    // One digit after spaces (`%8d` probes are nearly always 0, as is a TIME-WAIT's uid).
+    let last = (x >> 56) as u8;
+    if x << 8 == SPACES << 8 && last.is_ascii_digit() {
+        return Some(u64::from(last - b'0'));
+    }
     let first_digit = (x ^ SPACES).trailing_zeros() & !7;
     if first_digit == 64 {
         return None; // all spaces
