@@ -655,8 +655,14 @@ fn row_widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
     ]
 }
 
+/// How many decimal digits `n` has. Nearly every number here (queues, ports) fits in 32 bits,
+/// where `ilog10` is a few instructions shorter than on 64.
 fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+    let log = match u32::try_from(n) {
+        Ok(n) => n.checked_ilog10(),
+        Err(_) => n.checked_ilog10(),
+    };
+    log.map_or(1, |d| d as usize + 1)
 }
 
 fn host_width(ip: IpAddr) -> usize {
