@@ -1008,8 +1008,18 @@ impl Line<'_> {
     /// A number left-aligned and padded to `width`, its digits written in place.
     #[inline(always)]
     fn number(&mut self, n: u64, width: usize) {
-        let len = digits(n);
-        write_digits(&mut self.bytes[self.len..self.len + len], n);
+        // Queues are empty on most sockets: one digit needs neither a count nor the pair loop.
+        let len = match n {
+            0..=9 => {
+                self.bytes[self.len] = b'0' + n as u8;
+                1
+            }
+            _ => {
+                let len = digits(n);
+                write_digits(&mut self.bytes[self.len..self.len + len], n);
+                len
+            }
+        };
         self.len += len;
         self.spaces(width.saturating_sub(len));
     }
