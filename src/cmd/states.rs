@@ -667,11 +667,56 @@ fn digits(n: u64) -> usize {
 
 fn host_width(ip: IpAddr) -> usize {
     match ip {
-        IpAddr::V4(ip) => {
-            ip.octets().iter().map(|&o| usize::from(OCTETS[usize::from(o)][4])).sum::<usize>() - 1
-        }
-        IpAddr::V6(_) => ShortText::host(ip).len,
+        IpAddr::V4(ip) => v4_width(ip),
+        IpAddr::V6(ip) => v6_width(ip),
     }
+}
+
+fn v4_width(ip: Ipv4Addr) -> usize {
+    ip.octets().iter().map(|&o| usize::from(OCTETS[usize::from(o)][4])).sum::<usize>() - 1
+}
+
+/// `[...]`'s length, counted rather than written (the widths pass would otherwise format every
+/// IPv6 host twice): the digits of the groups shown, the colons between them, and `::` in
+/// place of the longest run of zero groups. Kept out of line, so the IPv4 path stays small.
+#[inline(never)]
+fn v6_width(ip: Ipv6Addr) -> usize {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return "[::ffff:]".len() + v4_width(v4);
+    }
+    let groups = ip.segments();
+    let (at, len) = zero_run(&groups);
+    let shown = |i: usize| len < 2 || !(at..at + len).contains(&i);
+    let digits: usize = (0..8).filter(|&i| shown(i)).map(|i| hex_digits(groups[i])).sum();
+    let colons = match len {
+        0 | 1 => 7,
+        _ => at.saturating_sub(1) + 2 + (8 - at - len).saturating_sub(1),
+    };
+    "[]".len() + digits + colons
+}
+
+/// The first longest run of zero groups, as (start, length); length 0 when there is none.
+fn zero_run(groups: &[u16; 8]) -> (usize, usize) {
+    let (mut zeros_at, mut zeros_len, mut run_at, mut run_len) = (0, 0, 0, 0);
+    for (i, &group) in groups.iter().enumerate() {
+        if group != 0 {
+            run_len = 0;
+            continue;
+        }
+        if run_len == 0 {
+            run_at = i;
+        }
+        run_len += 1;
+        if run_len > zeros_len {
+            (zeros_at, zeros_len) = (run_at, run_len);
+        }
+    }
+    (zeros_at, zeros_len)
+}
+
+/// How many hex digits a group prints with (no leading zeros, at least one).
+fn hex_digits(group: u16) -> usize {
+    (16 - group.leading_zeros() as usize).div_ceil(4).max(1)
 }
 
 /// A cell's text on the stack: the longest is `[ffff:...:ffff]` or two state names.
@@ -732,20 +777,7 @@ impl ShortText {
             return;
         }
         let groups = ip.segments();
-        let (mut zeros_at, mut zeros_len, mut run_at, mut run_len) = (0, 0, 0, 0);
-        for (i, &group) in groups.iter().enumerate() {
-            if group != 0 {
-                run_len = 0;
-                continue;
-            }
-            if run_len == 0 {
-                run_at = i;
-            }
-            run_len += 1;
-            if run_len > zeros_len {
-                (zeros_at, zeros_len) = (run_at, run_len);
-            }
-        }
+        let (zeros_at, zeros_len) = zero_run(&groups);
         if zeros_len > 1 {
             self.push_groups(&groups[..zeros_at]);
             self.push(b"::");
@@ -772,7 +804,7 @@ impl ShortText {
     /// out; digit by digit, each was a lookup and a bounds-checked one-byte copy.
     #[inline(always)]
     fn push_hex(&mut self, group: u16) {
-        let digits = (16 - group.leading_zeros() as usize).div_ceil(4).max(1);
+        let digits = hex_digits(group);
         let g = u32::from(group);
         let nibbles = g >> 12 | (g >> 8 & 0xf) << 8 | (g >> 4 & 0xf) << 16 | (g & 0xf) << 24;
         let letters = ((nibbles + 0x7676_7676) >> 7) & 0x0101_0101;
@@ -1048,7 +1080,7 @@ impl Line<'_> {
     fn host(&mut self, ip: IpAddr, width: usize) {
         match ip {
             IpAddr::V4(ip) => {
-                self.spaces(width.saturating_sub(host_width(IpAddr::V4(ip))));
+                self.spaces(width.saturating_sub(v4_width(ip)));
                 for octet in ip.octets() {
                     let entry = &OCTETS[usize::from(octet)];
                     self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
