@@ -750,7 +750,7 @@ _sockkit() {
             return 0
             ;;
         sockkit__subcmd__ping)
-            opts="-c -i -W -w -s -t -I -f -4 -6 -q -v -h -V --count --interval --timeout --deadline --size --ttl --interface --flood --raw --dgram --json --color --quiet --verbose --help --version"
+            opts="-c -i -W -w -s -t -I -f -D -n -4 -6 -q -v -h -V --count --interval --timeout --deadline --size --ttl --interface --flood --timestamps --numeric --raw --dgram --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

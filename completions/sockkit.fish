@@ -301,6 +301,8 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l color -d 'Colou
 always\t''
 never\t''"
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s f -l flood -d 'Flood: a probe as soon as the last one is answered, or every 10 ms (root only)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s D -l timestamps -d 'Print the time of day (seconds since 1970, as iputils\' -D: `[1700000000.123456] `) before each reply and error line'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s n -l numeric -d 'Numeric output only; accepted for iputils\' scripts, and always so: sockkit never looks up names for addresses'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 4 -d 'Resolve names to IPv4 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l raw -d 'Use a raw ICMP socket only (needs CAP_NET_RAW)'

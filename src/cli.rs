@@ -378,6 +378,14 @@ pub struct PingArgs {
     /// Flood: a probe as soon as the last one is answered, or every 10 ms (root only)
     #[arg(short = 'f', long)]
     pub flood: bool,
+    /// Print the time of day (seconds since 1970, as iputils' -D: `[1700000000.123456] `) before
+    /// each reply and error line
+    #[arg(short = 'D', long)]
+    pub timestamps: bool,
+    /// Numeric output only; accepted for iputils' scripts, and always so: sockkit never looks up
+    /// names for addresses
+    #[arg(short = 'n', long)]
+    pub numeric: bool,
     /// Resolve names to IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6")]
     pub ipv4: bool,

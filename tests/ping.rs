@@ -199,7 +199,13 @@ fn output_has_the_line_shapes_of_iputils_ping_as_root() {
     if !have_root("output_has_the_line_shapes_of_iputils_ping_as_root") {
         return;
     }
-    for args in [&["127.0.0.1", "-c", "3"][..], &["::1", "-c", "3"], &["127.0.0.1", "-c", "2", "-s", "8"]] {
+    // -D prefixes each reply with the time of day; -n is accepted (sockkit never looks names up).
+    for args in [
+        &["127.0.0.1", "-c", "3"][..],
+        &["::1", "-c", "3"],
+        &["127.0.0.1", "-c", "2", "-s", "8"],
+        &["127.0.0.1", "-c", "2", "-D", "-n"],
+    ] {
         let mut full = args.to_vec();
         full.extend(["-i", "0.2"]);
         let ours = sockkit().arg("ping").args(&full).assert().success();
@@ -224,6 +230,15 @@ fn output_has_the_line_shapes_of_iputils_ping_as_root() {
         assert!(header.starts_with(&format!("PING {}", args[0])), "{header}");
         let stats = &summaries(&ours)[args[0]];
         assert_eq!(stats.received, args[2].parse::<u64>().unwrap());
+        if args.contains(&"-D") {
+            let now =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+            for line in reply_lines(&ours) {
+                let stamp = line.strip_prefix('[').and_then(|l| l.split_once("] ")).map(|(t, _)| t);
+                let stamp: f64 = stamp.and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+                assert!((now - stamp).abs() < 60.0, "{line} at {now}");
+            }
+        }
     }
 }
 
@@ -269,6 +284,13 @@ fn json_gives_one_object_per_reply_and_a_summary_per_host_as_root() {
         assert_eq!((summary["transmitted"].as_u64(), summary["received"].as_u64()), (Some(2), Some(2)));
         assert_eq!(summary["loss_percent"], 0.0);
     }
+    // The time of day only with -D, in seconds since 1970.
+    assert!(of("reply").iter().all(|r| r.get("unix_time").is_none()), "{stdout}");
+    let out = sockkit().args(["--json", "ping", "-D", "-c", "1", "127.0.0.1"]).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    let reply = stdout.lines().find(|l| l.contains(r#""event":"reply""#)).expect("a reply");
+    let reply: serde_json::Value = serde_json::from_str(reply).unwrap();
+    assert!(reply["unix_time"].as_f64().is_some_and(|t| t > 1.7e9), "{reply}");
 }
 
 #[test]

@@ -67,6 +67,8 @@ struct Plan {
     deadline: Option<Duration>,
     size: usize,
     timing: bool,
+    /// -D: reply and error lines start with the time of day.
+    timestamps: bool,
 }
 
 impl Plan {
@@ -91,6 +93,7 @@ impl Plan {
             deadline: args.deadline,
             size,
             timing: size >= TIMING_MIN_PAYLOAD,
+            timestamps: args.timestamps,
         })
     }
 }
@@ -783,6 +786,7 @@ impl Pinger {
                 _ => None,
             },
             label: Label { several, named: host.target.named },
+            unix_time: self.plan.timestamps.then(unix_time),
         })
     }
 
@@ -819,6 +823,7 @@ impl Pinger {
             icmp_type: error.map(|e| e.icmp_type),
             icmp_code: error.map(|e| e.code),
             several: self.several,
+            unix_time: self.plan.timestamps.then(unix_time),
         })
     }
 
@@ -1119,11 +1124,15 @@ struct Reply {
     wrong_byte: Option<WrongByte>,
     #[serde(skip)]
     label: Label,
+    /// -D: when the line was printed, in seconds since 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unix_time: Option<f64>,
 }
 
 impl Record for Reply {
     const EVENT: &'static str = "reply";
     fn human(&self, out: &mut String, paint: Paint) {
+        push_unix_time(out, self.unix_time);
         if self.label.several {
             out.push_str(&format!("{}: ", self.host));
         }
@@ -1157,6 +1166,19 @@ impl Record for Reply {
     }
 }
 
+/// Now, in seconds since 1970 (-D).
+fn unix_time() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// iputils' -D prefix, `[1700000000.123456] `: seconds and microseconds.
+fn push_unix_time(out: &mut String, unix_time: Option<f64>) {
+    if let Some(t) = unix_time {
+        let micros = (t * 1e6).round() as u64;
+        out.push_str(&format!("[{}.{:06}] ", micros / 1_000_000, micros % 1_000_000));
+    }
+}
+
 #[derive(Serialize)]
 struct ErrorReport {
     host: String,
@@ -1167,11 +1189,14 @@ struct ErrorReport {
     icmp_code: Option<u8>,
     #[serde(skip)]
     several: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unix_time: Option<f64>,
 }
 
 impl Record for ErrorReport {
     const EVENT: &'static str = "icmp_error";
     fn human(&self, out: &mut String, paint: Paint) {
+        push_unix_time(out, self.unix_time);
         if self.several {
             out.push_str(&format!("{}: ", self.host));
         }
