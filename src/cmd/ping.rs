@@ -1132,10 +1132,7 @@ struct Reply {
 impl Record for Reply {
     const EVENT: &'static str = "reply";
     fn human(&self, out: &mut String, paint: Paint) {
-        push_unix_time(out, self.unix_time);
-        if self.label.several {
-            out.push_str(&format!("{}: ", self.host));
-        }
+        line_start(out, self.unix_time, self.label.several.then_some(&self.host));
         let from =
             if self.label.named { format!("{} ({})", self.host, self.from) } else { self.from.clone() };
         out.push_str(&format!("{} bytes from {from}: icmp_seq={}", self.bytes, self.seq));
@@ -1171,11 +1168,15 @@ fn unix_time() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// iputils' -D prefix, `[1700000000.123456] `: seconds and microseconds.
-fn push_unix_time(out: &mut String, unix_time: Option<f64>) {
+/// What starts a reply or error line: with -D iputils' `[1700000000.123456] ` (seconds and
+/// microseconds), and with several hosts the host's name.
+fn line_start(out: &mut String, unix_time: Option<f64>, host: Option<&String>) {
     if let Some(t) = unix_time {
         let micros = (t * 1e6).round() as u64;
         out.push_str(&format!("[{}.{:06}] ", micros / 1_000_000, micros % 1_000_000));
+    }
+    if let Some(host) = host {
+        out.push_str(&format!("{host}: "));
     }
 }
 
@@ -1196,10 +1197,7 @@ struct ErrorReport {
 impl Record for ErrorReport {
     const EVENT: &'static str = "icmp_error";
     fn human(&self, out: &mut String, paint: Paint) {
-        push_unix_time(out, self.unix_time);
-        if self.several {
-            out.push_str(&format!("{}: ", self.host));
-        }
+        line_start(out, self.unix_time, self.several.then_some(&self.host));
         out.push_str(&format!("From {} icmp_seq={} {}", self.from, self.seq, paint.bad(&self.message)));
     }
 }
