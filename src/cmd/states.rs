@@ -2,8 +2,8 @@
 //! with ss's state names and groups, timers (`-o`), owning processes (`-p`), a per-state
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
-//! One run reads each file once (tcp6 on a second thread beside tcp) and parses the lines as
-//! they are read ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the
+//! One run reads each file once (tcp6 on a second thread beside a big tcp) and parses the lines
+//! as they are read ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the
 //! filters admit; the table is then written in 256 KiB chunks. A line the parser does not
 //! understand is reported once per file and skipped.
 
@@ -229,6 +229,12 @@ struct Reader {
 /// nothing but fresh pages. This one holds many pages of lines and the longest possible line
 /// with room.
 const READ_BUFFER: usize = 64 * 1024;
+/// How much of tcp makes a big table (about 7,000 sockets), one worth reading tcp6 beside.
+const BIG_TABLE: usize = 1 << 20;
+/// Sockets tcp6's thread can keep before its vector grows. The thread's memory comes from the
+/// main thread: its own first allocation would make the C library set up a second heap (an
+/// arena: 128 MiB of address space mapped and trimmed), which cost more than a small tcp6.
+const TCP6_ROOM: usize = 256;
 
 impl Reader {
     fn new(proc_root: &Path, family: Family) -> Reader {
@@ -244,27 +250,40 @@ impl Reader {
 
     /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's. The kernel
     /// writes tcp6 by walking every TCP socket, IPv4 ones included, so even a tcp6 of a few
-    /// lines costs a good part of what tcp costs: with both files asked for, a second thread
-    /// reads and parses tcp6 beside tcp. Each thread parses what it read itself, so the text
+    /// lines costs a good part of what tcp costs: once tcp turns out big, a second thread
+    /// reads and parses tcp6 beside it. Each thread parses what it read itself, so the text
     /// never moves to another core's cache (handing tcp's chunks to a parsing thread was tried:
     /// a little faster on the clock, 10% more CPU).
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
         let mut sockets = socket_vec();
         let mut tables: Vec<TableParser> = self.files.iter().map(|_| TableParser::default()).collect();
         let (first_table, other_tables) = tables.split_first_mut().expect("tcp, tcp6 or both");
+        let mut tcp6 = self.files.get(1).zip(other_tables.first_mut());
         std::thread::scope(|scope| {
-            let other = self.files.get(1).zip(other_tables.first_mut()).map(|(path, table)| {
-                scope.spawn(move || {
-                    let mut sockets = Vec::new();
-                    read_file(path, query, table, &mut sockets).map(|()| sockets)
-                })
-            });
-            read_file(&self.files[0], query, first_table, &mut sockets)?;
-            if let Some(other) = other {
-                let mut more = other
-                    .join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading tcp6 panicked")))?;
-                sockets.append(&mut more);
+            let mut reading_tcp6 = None;
+            // Only a big tcp gets tcp6 read beside it: waking the other core and joining its
+            // thread cost this machine about a millisecond, more than a small table's tcp6.
+            let mut start_tcp6 = || {
+                if let Some((path, table)) = tcp6.take() {
+                    let (mut buf, mut sockets) = (vec![0; READ_BUFFER], Vec::with_capacity(TCP6_ROOM));
+                    reading_tcp6 = Some(scope.spawn(move || {
+                        read_file(path, query, table, &mut buf, &mut sockets, &mut || {}).map(|()| sockets)
+                    }));
+                }
+            };
+            let mut buf = vec![0; READ_BUFFER];
+            read_file(&self.files[0], query, first_table, &mut buf, &mut sockets, &mut start_tcp6)?;
+            match (tcp6.take(), reading_tcp6) {
+                (Some((path, table)), _) => {
+                    read_file(path, query, table, &mut buf, &mut sockets, &mut || {})?
+                }
+                (None, Some(thread)) => {
+                    let mut more = thread
+                        .join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading tcp6 panicked")))?;
+                    sockets.append(&mut more);
+                }
+                (None, None) => {}
             }
             anyhow::Ok(())
         })?;
@@ -288,13 +307,15 @@ impl Reader {
 }
 
 /// Reads one of /proc/net/tcp{,6}, parsing the complete lines after each read and keeping a
-/// partial last line for the next. A tcp6 that does not exist (a kernel without IPv6) has no
-/// lines.
+/// partial last line for the next; calls `when_big` once the file has passed [`BIG_TABLE`]
+/// bytes. A tcp6 that does not exist (a kernel without IPv6) has no lines.
 fn read_file(
     path: &Path,
     query: &Query,
     table: &mut TableParser,
+    buf: &mut [u8],
     sockets: &mut Vec<TcpEntry>,
+    when_big: &mut dyn FnMut(),
 ) -> anyhow::Result<()> {
     let context = || format!("read {}", path.display());
     let mut file = match File::open(path) {
@@ -302,8 +323,7 @@ fn read_file(
         Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("tcp6") => return Ok(()),
         Err(e) => return Err(anyhow::Error::from(e).context(context())),
     };
-    let mut buf = vec![0; READ_BUFFER];
-    let mut filled = 0;
+    let (mut filled, mut total) = (0, 0);
     loop {
         let n = match file.read(&mut buf[filled..]) {
             Ok(n) => n,
@@ -311,6 +331,10 @@ fn read_file(
             Err(e) => return Err(anyhow::Error::from(e).context(context())),
         };
         filled += n;
+        total += n;
+        if total >= BIG_TABLE && total - n < BIG_TABLE {
+            when_big();
+        }
         let complete = match n {
             0 => filled,
             _ => memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1),
