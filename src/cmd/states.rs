@@ -25,10 +25,10 @@ use crate::cli::StatesArgs;
 use crate::event_loop::EventLoop;
 use crate::exit::Exit;
 use crate::output::{Paint, Printer, Record};
-use proc_net::{TcpEntry, TcpState, Timer};
+use proc_net::{TcpEntry, TcpState, TcpTail, Timer};
 
 pub fn run(args: StatesArgs, out: &mut Printer) -> anyhow::Result<Exit> {
-    let query = Query::from_args(&args)?;
+    let query = Query::from_args(&args, out.is_json())?;
     let mut reader = Reader::new(&args.proc_root, query.family);
     match args.watch {
         Some(interval) => watch(&args, &query, &mut reader, interval, out),
@@ -134,10 +134,12 @@ struct Query {
     /// (network, prefix length, port or 0): a socket end matches any of them.
     addresses: Vec<(IpAddr, u8, u16)>,
     family: Family,
+    /// Whether the view shows the columns after `retrnsmt` (-o, -p, --json), so they are read.
+    tails: bool,
 }
 
 impl Query {
-    fn from_args(args: &StatesArgs) -> anyhow::Result<Query> {
+    fn from_args(args: &StatesArgs, json: bool) -> anyhow::Result<Query> {
         let states = match args.filter.as_slice() {
             [] => StateSet::ALL,
             sets => StateSet(sets.iter().fold(0, |mask, s| mask | s.0)),
@@ -173,7 +175,8 @@ impl Query {
                 }
             }
         }
-        Ok(Query { states, ports: args.port.clone(), addresses, family })
+        let tails = json || args.timers || args.processes;
+        Ok(Query { states, ports: args.port.clone(), addresses, family, tails })
     }
 
     fn admits(&self, entry: &TcpEntry) -> bool {
@@ -217,6 +220,31 @@ fn prefix_eq(a: &[u8], b: &[u8], len: u8) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/// The sockets a read kept, in file order (tcp's, then tcp6's): each line's columns up to
+/// `retrnsmt`, and, when the view shows them, the columns after it, one tail per row.
+#[derive(Debug, Default)]
+struct Sockets {
+    rows: Vec<TcpEntry>,
+    /// As long as `rows`, or empty when the query asked for no tails.
+    tails: Vec<TcpTail>,
+}
+
+impl Sockets {
+    /// Room for `rows` sockets before either vector grows.
+    fn with_capacity(rows: usize, tails: bool) -> Sockets {
+        Sockets { rows: Vec::with_capacity(rows), tails: Vec::with_capacity(if tails { rows } else { 0 }) }
+    }
+
+    fn append(&mut self, other: &mut Sockets) {
+        self.rows.append(&mut other.rows);
+        self.tails.append(&mut other.tails);
+    }
+
+    fn tail(&self, row: usize) -> Option<&TcpTail> {
+        self.tails.get(row)
+    }
+}
+
 /// Reads /proc/net/tcp and tcp6 through one reused buffer.
 struct Reader {
     files: Vec<PathBuf>,
@@ -254,8 +282,9 @@ impl Reader {
     /// reads and parses tcp6 beside it. Each thread parses what it read itself, so the text
     /// never moves to another core's cache (handing tcp's chunks to a parsing thread was tried:
     /// a little faster on the clock, 10% more CPU).
-    fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Vec<TcpEntry>> {
-        let mut sockets = socket_vec();
+    fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Sockets> {
+        let mut sockets =
+            Sockets { rows: huge_vec(), tails: if query.tails { huge_vec() } else { Vec::new() } };
         let mut tables: Vec<TableParser> = self.files.iter().map(|_| TableParser::default()).collect();
         let (first_table, other_tables) = tables.split_first_mut().expect("tcp, tcp6 or both");
         let mut tcp6 = self.files.get(1).zip(other_tables.first_mut());
@@ -265,7 +294,8 @@ impl Reader {
             // thread cost this machine about a millisecond, more than a small table's tcp6.
             let mut start_tcp6 = || {
                 if let Some((path, table)) = tcp6.take() {
-                    let (mut buf, mut sockets) = (vec![0; READ_BUFFER], Vec::with_capacity(TCP6_ROOM));
+                    let (mut buf, mut sockets) =
+                        (vec![0; READ_BUFFER], Sockets::with_capacity(TCP6_ROOM, query.tails));
                     reading_tcp6 = Some(scope.spawn(move || {
                         read_file(path, query, table, &mut buf, &mut sockets, &mut || {}).map(|()| sockets)
                     }));
@@ -314,7 +344,7 @@ fn read_file(
     query: &Query,
     table: &mut TableParser,
     buf: &mut [u8],
-    sockets: &mut Vec<TcpEntry>,
+    sockets: &mut Sockets,
     when_big: &mut dyn FnMut(),
 ) -> anyhow::Result<()> {
     let context = || format!("read {}", path.display());
@@ -354,11 +384,11 @@ fn read_file(
     }
 }
 
-/// Room for 131,072 sockets (23 MB of address space, not of memory: pages are only backed
-/// when written), advised to be backed by transparent huge pages. 100,000 sockets are 17 MB
-/// that the kernel would otherwise fault in and zero 4 KiB at a time, over 4,000 faults; with
-/// huge pages it is a handful. Only advice: where THP is off, nothing changes.
-fn socket_vec() -> Vec<TcpEntry> {
+/// Room for 131,072 rows (12 MB of address space for the entries, not of memory: pages are
+/// only backed when written), advised to be backed by transparent huge pages. 100,000 rows
+/// are 9.6 MB that the kernel would otherwise fault in and zero 4 KiB at a time, over 2,000
+/// faults; with huge pages it is a handful. Only advice: where THP is off, nothing changes.
+fn huge_vec<T>() -> Vec<T> {
     const HUGE_PAGE: usize = 2 << 20;
     let mut sockets = Vec::with_capacity(1 << 17);
     let spare = sockets.spare_capacity_mut();
@@ -382,8 +412,9 @@ struct Skipped {
     text: String,
 }
 
-/// Parses a table fed in pieces of whole lines, keeping the sockets `query` admits. Allocates
-/// only for the sockets kept and for the first line not understood.
+/// Parses a table fed in pieces of whole lines, keeping the sockets `query` admits (and their
+/// tails if it asks for them). Allocates only for the sockets kept and for the first line not
+/// understood.
 #[derive(Default)]
 struct TableParser {
     lines_seen: usize,
@@ -397,7 +428,16 @@ impl TableParser {
     /// only the kernel's characters, never a newline, so no shorter line hides inside. This
     /// skips searching for the newline (about 90 instructions a line, as much as formatting
     /// two numbers); any other line is found and parsed as before.
-    fn feed(&mut self, lines: &[u8], query: &Query, sockets: &mut Vec<TcpEntry>) {
+    fn feed(&mut self, lines: &[u8], query: &Query, sockets: &mut Sockets) {
+        match query.tails {
+            true => self.feed_lines::<true>(lines, query, sockets),
+            false => self.feed_lines::<false>(lines, query, sockets),
+        }
+    }
+
+    /// [`TableParser::feed`], one copy with the tails read and one without, so the choice is
+    /// made once per piece rather than per line.
+    fn feed_lines<const TAILS: bool>(&mut self, lines: &[u8], query: &Query, sockets: &mut Sockets) {
         let lines = lines.strip_suffix(b"\n").unwrap_or(lines);
         if lines.is_empty() {
             return;
@@ -410,26 +450,16 @@ impl TableParser {
                 Some(&b) => b == b'\n',
                 None => end == lines.len(),
             };
-            if guess > 0 && ends_there {
-                // Parsed straight into the vector (kernel_line is inlined here) and taken back
-                // if the filters say no: a TcpEntry is 176 bytes, and binding it first and then
-                // pushing it cost two memcpy calls a line.
-                let before = sockets.len();
-                sockets.extend(proc_net::kernel_line(&lines[start..end]));
-                if sockets.len() > before {
-                    if !query.admits(&sockets[before]) {
-                        sockets.pop();
-                    }
-                    if end == lines.len() {
-                        return;
-                    }
-                    start = end + 1;
-                    continue;
+            if guess > 0 && ends_there && keep_kernel_line::<TAILS>(&lines[start..end], query, sockets) {
+                if end == lines.len() {
+                    return;
                 }
+                start = end + 1;
+                continue;
             }
             let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |i| start + i);
             guess = end - start;
-            self.line(&lines[start..end], query, sockets);
+            self.line::<TAILS>(&lines[start..end], query, sockets);
             if end == lines.len() {
                 return;
             }
@@ -439,12 +469,19 @@ impl TableParser {
 
     /// One line found by searching for its end: the header, a blank line, or anything the
     /// parsers make of it.
-    fn line(&mut self, line: &[u8], query: &Query, sockets: &mut Vec<TcpEntry>) {
+    fn line<const TAILS: bool>(&mut self, line: &[u8], query: &Query, sockets: &mut Sockets) {
         if self.lines_seen == 1 && proc_net::is_header(line) || proc_net::is_blank(line) {
             return;
         }
-        match proc_net::parse_line(line) {
-            Ok(entry) if query.admits(&entry) => sockets.push(entry),
+        let parsed = match TAILS {
+            true => proc_net::parse_line(line).map(|(entry, tail)| (entry, Some(tail))),
+            false => proc_net::parse_head(line).map(|entry| (entry, None)),
+        };
+        match parsed {
+            Ok((entry, tail)) if query.admits(&entry) => {
+                sockets.rows.push(entry);
+                sockets.tails.extend(tail);
+            }
             Ok(_) => {}
             Err(reason) => match &mut self.skipped {
                 Some(s) => s.count += 1,
@@ -462,6 +499,30 @@ impl TableParser {
     }
 }
 
+/// A line in the kernel's format (see [`proc_net::kernel_line`]) into `sockets` if the query
+/// admits it; false, with nothing kept, when the line is not in that format. Each part is
+/// parsed straight into its vector (the parser is inlined here) and taken back if the filters
+/// say no: binding an entry first and then pushing it cost a copy of it per line.
+#[inline(always)]
+fn keep_kernel_line<const TAILS: bool>(line: &[u8], query: &Query, sockets: &mut Sockets) -> bool {
+    let before = sockets.rows.len();
+    if TAILS {
+        let Some((entry, tail)) = proc_net::kernel_line(line) else { return false };
+        sockets.rows.push(entry);
+        sockets.tails.push(tail);
+    } else {
+        sockets.rows.extend(proc_net::kernel_head(line));
+        if sockets.rows.len() == before {
+            return false;
+        }
+    }
+    if !query.admits(&sockets.rows[before]) {
+        sockets.rows.truncate(before);
+        sockets.tails.truncate(before.min(sockets.tails.len()));
+    }
+    true
+}
+
 // ---------------------------------------------------------------------------------------------
 // Owners (-p)
 
@@ -475,11 +536,11 @@ pub struct Owner {
 
 type Owners = HashMap<u64, Vec<Owner>>;
 
-fn owners_if_asked(args: &StatesArgs, sockets: &[TcpEntry]) -> Owners {
+fn owners_if_asked(args: &StatesArgs, sockets: &Sockets) -> Owners {
     if !args.processes {
         return Owners::new();
     }
-    let wanted: HashSet<u64> = sockets.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
+    let wanted: HashSet<u64> = sockets.tails.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
     find_owners(&args.proc_root, &wanted)
 }
 
@@ -543,29 +604,34 @@ enum Change {
 
 /// The sockets of one frame, with their changes (none outside --watch).
 struct Frame {
-    rows: Vec<TcpEntry>,
+    sockets: Sockets,
     /// One per row in --watch mode; empty otherwise.
     changes: Vec<Option<Change>>,
     number: Option<u64>,
 }
 
 impl Frame {
-    fn still(sockets: Vec<TcpEntry>) -> Frame {
-        Frame { rows: sockets, changes: Vec::new(), number: None }
+    fn still(sockets: Sockets) -> Frame {
+        Frame { sockets, changes: Vec::new(), number: None }
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&TcpEntry, Option<Change>)> {
-        self.rows.iter().enumerate().map(|(i, e)| (e, self.changes.get(i).copied().flatten()))
+    /// Each row, its tail if the query read tails, and its change.
+    fn iter(&self) -> impl Iterator<Item = (&TcpEntry, Option<&TcpTail>, Option<Change>)> {
+        let changes = |i: usize| self.changes.get(i).copied().flatten();
+        self.sockets.rows.iter().enumerate().map(move |(i, e)| (e, self.sockets.tail(i), changes(i)))
     }
 
     /// Rows still present (those that left are shown once, marked).
     fn present(&self) -> impl Iterator<Item = &TcpEntry> {
-        self.iter().filter(|(_, c)| *c != Some(Change::Left)).map(|(e, _)| e)
+        self.iter().filter(|(_, _, c)| *c != Some(Change::Left)).map(|(e, _, _)| e)
     }
 }
 
 /// A socket's identity across frames: the same four-tuple is the same connection.
 type Key = (SocketAddr, SocketAddr);
+
+/// The previous frame's sockets by identity, with their tails when the query reads them.
+type Previous = HashMap<Key, (TcpEntry, Option<TcpTail>)>;
 
 fn watch(
     args: &StatesArgs,
@@ -577,12 +643,14 @@ fn watch(
     let mut lp = EventLoop::new()?;
     lp.catch_signals()?;
     let clear_screen = !out.is_json() && io::stdout().is_terminal();
-    let mut previous: Option<HashMap<Key, TcpEntry>> = None;
+    let mut previous: Option<Previous> = None;
     let mut ready = Vec::new();
     for number in 1.. {
         let sockets = reader.read(query, out)?;
         let owners = owners_if_asked(args, &sockets);
-        let current: HashMap<Key, TcpEntry> = sockets.iter().map(|s| ((s.local, s.peer), *s)).collect();
+        let current: Previous = (sockets.rows.iter().enumerate())
+            .map(|(i, s)| ((s.local, s.peer), (*s, sockets.tail(i).copied())))
+            .collect();
         let frame = diff(previous.as_ref(), sockets, number);
         if clear_screen {
             out.data(b"\x1b[H\x1b[2J")?;
@@ -601,29 +669,30 @@ fn watch(
     Ok(Exit::Success)
 }
 
-fn diff(previous: Option<&HashMap<Key, TcpEntry>>, mut sockets: Vec<TcpEntry>, number: u64) -> Frame {
+fn diff(previous: Option<&Previous>, mut sockets: Sockets, number: u64) -> Frame {
     let Some(previous) = previous else {
-        return Frame { rows: sockets, changes: Vec::new(), number: Some(number) };
+        return Frame { sockets, changes: Vec::new(), number: Some(number) };
     };
-    let mut changes = Vec::with_capacity(sockets.len());
-    let mut present: HashSet<Key> = HashSet::with_capacity(sockets.len());
-    for socket in &sockets {
+    let mut changes = Vec::with_capacity(sockets.rows.len());
+    let mut present: HashSet<Key> = HashSet::with_capacity(sockets.rows.len());
+    for socket in &sockets.rows {
         let key = (socket.local, socket.peer);
         present.insert(key);
         changes.push(match previous.get(&key) {
             None => Some(Change::Appeared),
-            Some(before) if before.state != socket.state => Some(Change::Moved(before.state)),
+            Some((before, _)) if before.state != socket.state => Some(Change::Moved(before.state)),
             Some(_) => None,
         });
     }
-    let mut left: Vec<&TcpEntry> =
+    let mut left: Vec<&(TcpEntry, Option<TcpTail>)> =
         previous.iter().filter(|(k, _)| !present.contains(k)).map(|(_, e)| e).collect();
-    left.sort_by_key(|e| (e.local.is_ipv6(), e.slot));
-    for entry in left {
-        sockets.push(*entry);
+    left.sort_by_key(|(e, _)| (e.local.is_ipv6(), e.slot));
+    for (entry, tail) in left {
+        sockets.rows.push(*entry);
+        sockets.tails.extend(tail);
         changes.push(Some(Change::Left));
     }
-    Frame { rows: sockets, changes, number: Some(number) }
+    Frame { sockets, changes, number: Some(number) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -632,11 +701,13 @@ fn diff(previous: Option<&HashMap<Key, TcpEntry>>, mut sockets: Vec<TcpEntry>, n
 fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Printer) -> anyhow::Result<()> {
     let hz = clock_ticks_per_second();
     if out.is_json() && !args.summary {
-        for (entry, change) in frame.iter() {
+        for (entry, tail, change) in frame.iter() {
+            // --json reads every tail.
+            let tail = tail.copied().unwrap_or_default();
             // With -p every socket carries `processes`, empty when no owner is visible (TIME_WAIT
             // has none; other users' processes need root).
-            let processes = args.processes.then(|| owners.get(&entry.inode).map_or(&[][..], Vec::as_slice));
-            out.result(&SocketRecord::new(entry, change, processes, hz))?;
+            let processes = args.processes.then(|| owners.get(&tail.inode).map_or(&[][..], Vec::as_slice));
+            out.result(&SocketRecord::new(entry, &tail, change, processes, hz))?;
         }
     } else if !out.is_json() && !args.summary {
         render_table(frame, args, owners, hz, out)?;
@@ -895,7 +966,7 @@ fn render_table(
         "Peer-Address".len(),
         "Port".len(),
     ];
-    for (entry, change) in frame.iter() {
+    for (entry, _, change) in frame.iter() {
         for (width, cell) in widths.iter_mut().zip(row_widths(entry, change)) {
             *width = (*width).max(cell);
         }
@@ -916,7 +987,7 @@ fn render_table(
     trim_line_end(&mut head);
     head.push(b'\n');
     text.push(&head);
-    for (entry, change) in frame.iter() {
+    for (entry, tail, change) in frame.iter() {
         let mut row = text.line();
         if watching {
             row.push(match change {
@@ -948,9 +1019,11 @@ fn render_table(
         let port_end = row.port(entry.peer.port(), widths[6]);
         // The last port's padding only stays when a timer or processes follow it (ss's
         // columns); otherwise the line ends at the port.
+        // -o and -p read the tails.
+        let tail = tail.copied().unwrap_or_default();
         let timer = entry.timer.ss_name().filter(|_| args.timers);
-        let processes = match args.processes && entry.inode != 0 {
-            true => owners.get(&entry.inode),
+        let processes = match args.processes && tail.inode != 0 {
+            true => owners.get(&tail.inode),
             false => None,
         };
         let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
@@ -959,7 +1032,7 @@ fn render_table(
             let timer = format!(
                 " timer:({name},{},{})",
                 ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
-                timer_count(entry)
+                timer_count(entry, &tail)
             );
             text.push(timer.as_bytes());
         }
@@ -1193,9 +1266,9 @@ fn trim_line_end(text: &mut Vec<u8>) {
 
 /// The third number in ss's `timer:(name,time,N)`: retransmissions for `on`, unanswered probes
 /// for keepalive and persist (what netlink's idiag_retrans carries for each timer).
-fn timer_count(entry: &TcpEntry) -> u32 {
+fn timer_count(entry: &TcpEntry, tail: &TcpTail) -> u32 {
     match entry.timer {
-        Timer::Keepalive | Timer::ZeroWindowProbe => entry.probes,
+        Timer::Keepalive | Timer::ZeroWindowProbe => tail.probes,
         Timer::TimeWait => 0,
         _ => entry.retransmits,
     }
@@ -1282,6 +1355,7 @@ struct SocketRecord<'a> {
 impl<'a> SocketRecord<'a> {
     fn new(
         e: &TcpEntry,
+        t: &TcpTail,
         change: Option<Change>,
         processes: Option<&'a [Owner]>,
         hz: u64,
@@ -1302,16 +1376,16 @@ impl<'a> SocketRecord<'a> {
             timer: e.timer.ss_name(),
             timer_ms: e.timer.ss_name().map(|_| ticks_to_ms(e.timer_ticks, hz)),
             retransmits: e.retransmits,
-            probes: e.probes,
-            uid: e.uid,
-            inode: e.inode,
+            probes: t.probes,
+            uid: t.uid,
+            inode: t.inode,
             slot: e.slot,
-            refcount: e.refcount,
-            rto_ms: e.full.map(|f| ticks_to_ms(f.rto_ticks, hz)),
-            ato_ms: e.full.map(|f| ticks_to_ms(f.ato_ticks, hz)),
-            quick_ack: e.full.map(|f| f.quick_ack),
-            cwnd: e.full.map(|f| f.cwnd),
-            ssthresh: e.full.map(|f| f.ssthresh),
+            refcount: t.refcount,
+            rto_ms: t.full.map(|f| ticks_to_ms(f.rto_ticks, hz)),
+            ato_ms: t.full.map(|f| ticks_to_ms(f.ato_ticks, hz)),
+            quick_ack: t.full.map(|f| f.quick_ack),
+            cwnd: t.full.map(|f| f.cwnd),
+            ssthresh: t.full.map(|f| f.ssthresh),
             processes,
             change: change.map(|c| match c {
                 Change::Appeared => "appeared",
@@ -1573,10 +1647,10 @@ mod tests {
     fn address_filters_take_ips_prefixes_ports_and_mapped_addresses() {
         let query = |text: &str| {
             let args = StatesArgs::for_test(vec![parse_address_filter(text).unwrap()]);
-            Query::from_args(&args).unwrap()
+            Query::from_args(&args, false).unwrap()
         };
         let entry = |local: &str, peer: &str| {
-            let mut e = proc_net::parse_line(b"0: 0100007F:0016 00000000:0000 01 0:0 0:0 0 0 0 1").unwrap();
+            let mut e = proc_net::parse_head(b"0: 0100007F:0016 00000000:0000 01 0:0 0:0 0 0 0 1").unwrap();
             e.local = local.parse().unwrap();
             e.peer = peer.parse().unwrap();
             e
@@ -1599,15 +1673,15 @@ mod tests {
     fn garbage_lines_are_counted_and_the_first_kept() {
         let table = b"  sl  local_address rem_address   st\n   0: 0100007F:0016 00000000:0000 0A 0:0 0:0 0 0 0 5\nnonsense here\n   1: zz\n\n";
         let args = StatesArgs::for_test(Vec::new());
-        let mut sockets = Vec::new();
+        let mut sockets = Sockets::default();
         let mut parser = TableParser::default();
-        let query = Query::from_args(&args).unwrap();
+        let query = Query::from_args(&args, false).unwrap();
         // Fed in two pieces, as reads of whole lines arrive.
         let cut = table.windows(8).position(|w| w == b"nonsense").unwrap();
         parser.feed(&table[..cut], &query, &mut sockets);
         parser.feed(&table[cut..], &query, &mut sockets);
         let skipped = parser.skipped.unwrap();
-        assert_eq!(sockets.len(), 1);
+        assert_eq!((sockets.rows.len(), sockets.tails.len()), (1, 0));
         assert_eq!((skipped.count, skipped.line_number, skipped.text.as_str()), (2, 3, "nonsense here"));
     }
 
@@ -1640,29 +1714,38 @@ mod tests {
         lines.push(kernel(6));
         let table = lines.join("\n") + "\n";
         assert!(lines[5].len() + 1 + lines[6].len() == 149);
-        let args = StatesArgs::for_test(Vec::new());
-        let query = Query::from_args(&args).unwrap();
-        let mut sockets = Vec::new();
-        let mut parser = TableParser::default();
-        parser.feed(table.as_bytes(), &query, &mut sockets);
-        // What parsing line by line gives.
-        let expected: Vec<TcpEntry> =
-            table.lines().skip(1).filter_map(|l| proc_net::parse_line(l.as_bytes()).ok()).collect();
-        assert_eq!(sockets, expected);
-        assert_eq!(sockets.len(), 8);
-        let skipped = parser.skipped.unwrap();
-        assert_eq!((skipped.count, skipped.line_number), (3, 4));
-        assert_eq!(parser.lines_seen, table.lines().count());
-        // Filtered: what the filter turns down is dropped again, on either path.
-        let mut args = StatesArgs::for_test(Vec::new());
-        args.filter = vec![parse_state_filter("time-wait").unwrap()];
-        let query = Query::from_args(&args).unwrap();
-        let mut sockets = Vec::new();
-        TableParser::default().feed(table.as_bytes(), &query, &mut sockets);
-        let time_wait: Vec<TcpEntry> =
-            expected.into_iter().filter(|e| e.state == TcpState::TimeWait).collect();
-        assert_eq!(sockets, time_wait);
-        assert_eq!(sockets.len(), 1);
+        // With tails (--json) and without (the plain table, which does not read past
+        // `retrnsmt`: the first of the two cut lines is a good head there).
+        for (json, rows, skipped_lines) in [(true, 8, 3), (false, 9, 2)] {
+            let args = StatesArgs::for_test(Vec::new());
+            let query = Query::from_args(&args, json).unwrap();
+            let mut sockets = Sockets::default();
+            let mut parser = TableParser::default();
+            parser.feed(table.as_bytes(), &query, &mut sockets);
+            // What parsing line by line gives.
+            let parse = |line: &str| match json {
+                true => proc_net::parse_line(line.as_bytes()).map(|(entry, tail)| (entry, Some(tail))),
+                false => proc_net::parse_head(line.as_bytes()).map(|entry| (entry, None)),
+            };
+            let expected: Vec<(TcpEntry, Option<TcpTail>)> =
+                table.lines().skip(1).filter_map(|l| parse(l).ok()).collect();
+            assert_eq!(sockets.rows, expected.iter().map(|(e, _)| *e).collect::<Vec<_>>(), "{json}");
+            assert_eq!(sockets.tails, expected.iter().filter_map(|(_, t)| *t).collect::<Vec<_>>());
+            assert_eq!(sockets.rows.len(), rows);
+            let skipped = parser.skipped.unwrap();
+            assert_eq!((skipped.count, skipped.line_number), (skipped_lines, 4), "{json}");
+            assert_eq!(parser.lines_seen, table.lines().count());
+            // Filtered: what the filter turns down is dropped again, on either path.
+            let mut args = StatesArgs::for_test(Vec::new());
+            args.filter = vec![parse_state_filter("time-wait").unwrap()];
+            let query = Query::from_args(&args, json).unwrap();
+            let mut sockets = Sockets::default();
+            TableParser::default().feed(table.as_bytes(), &query, &mut sockets);
+            let time_wait: Vec<TcpEntry> =
+                expected.iter().map(|(e, _)| *e).filter(|e| e.state == TcpState::TimeWait).collect();
+            assert_eq!(sockets.rows, time_wait);
+            assert_eq!((sockets.rows.len(), sockets.tails.len()), (1, usize::from(json)));
+        }
     }
 
     #[test]
@@ -1671,10 +1754,16 @@ mod tests {
             let text = format!("0: 0100007F:{port} 0100007F:1F90 {st} 0:0 0:0 0 0 0 1");
             proc_net::parse_line(text.as_bytes()).unwrap()
         };
-        let before: HashMap<Key, TcpEntry> =
-            [line("01", "0001"), line("01", "0002")].into_iter().map(|e| ((e.local, e.peer), e)).collect();
-        let frame = diff(Some(&before), vec![line("06", "0001"), line("01", "0003")], 2);
-        let changes: Vec<_> = frame.iter().map(|(e, c)| (e.local.port(), c)).collect();
+        let before: Previous = [line("01", "0001"), line("01", "0002")]
+            .into_iter()
+            .map(|(e, t)| ((e.local, e.peer), (e, Some(t))))
+            .collect();
+        let now = [line("06", "0001"), line("01", "0003")];
+        let sockets = Sockets { rows: now.map(|(e, _)| e).to_vec(), tails: now.map(|(_, t)| t).to_vec() };
+        let frame = diff(Some(&before), sockets, 2);
+        // The socket that left keeps its tail, for --json.
+        assert_eq!(frame.sockets.tails.len(), 3);
+        let changes: Vec<_> = frame.iter().map(|(e, _, c)| (e.local.port(), c)).collect();
         assert_eq!(
             changes,
             vec![

@@ -3,8 +3,14 @@
 //! The kernel writes three shapes of line: full sockets (with rto, ato, cwnd, ssthresh after the
 //! inode), TIME_WAIT mini-sockets and SYN_RECV request sockets (both stop after the kernel
 //! pointer). Everything up to the inode is common and required; the rest is optional. The hot
-//! path works on the line's bytes and returns a `Copy` struct: no allocation per line, so a
+//! path works on the line's bytes and returns `Copy` structs: no allocation per line, so a
 //! 100,000-line table costs one read and one pass.
+//!
+//! A line is two parts: the fixed-width columns up to `retrnsmt` ([`TcpEntry`]: addresses,
+//! state, queues, timer), which every view shows, and the rest ([`TcpTail`]: uid, inode,
+//! refcount, pointer, rto...), which only `-o`, `-p` and `--json` show. [`parse_head`] reads
+//! and checks the first part alone, for the plain table: the tail is two fifths of a line's
+//! parsing, and storing it more than doubled the memory a row takes.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -143,7 +149,7 @@ pub struct FullSock {
     pub ssthresh: i32,
 }
 
-/// One line of /proc/net/tcp or tcp6.
+/// One line of /proc/net/tcp or tcp6: the fixed-width columns up to `retrnsmt`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TcpEntry {
     pub slot: u32,
@@ -159,6 +165,11 @@ pub struct TcpEntry {
     pub timer_ticks: u64,
     /// Unanswered retransmissions (icsk_retransmits).
     pub retransmits: u32,
+}
+
+/// The rest of a line, after `retrnsmt`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpTail {
     pub uid: u32,
     /// Unanswered zero-window or keepalive probes (icsk_probes_out).
     pub probes: u32,
@@ -192,10 +203,20 @@ pub fn is_blank(line: &[u8]) -> bool {
 
 /// Parses one data line (without its newline).
 #[inline]
-pub fn parse_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
+/// A whole line: the kernel's format by [`kernel_line`], anything else by [`general_line`].
+pub fn parse_line(line: &[u8]) -> Result<(TcpEntry, TcpTail), ParseError> {
     match kernel_line(line) {
-        Some(entry) => Ok(entry),
+        Some(parsed) => Ok(parsed),
         None => general_line(line),
+    }
+}
+
+/// The columns up to `retrnsmt` alone, for a view that shows nothing after them: what follows
+/// is not read, so a line is only skipped for an error in these columns.
+pub fn parse_head(line: &[u8]) -> Result<TcpEntry, ParseError> {
+    match kernel_head(line) {
+        Some(entry) => Ok(entry),
+        None => general_head(line).map(|(entry, _)| entry),
     }
 }
 
@@ -262,7 +283,20 @@ impl Columns {
 /// wrong with the others. Always inlined, so the entry is built where the caller keeps it
 /// instead of being returned through memory and copied.
 #[inline(always)]
-pub fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
+pub fn kernel_line(line: &[u8]) -> Option<(TcpEntry, TcpTail)> {
+    kernel_parts::<true>(line)
+}
+
+/// [`kernel_line`]'s columns up to `retrnsmt` alone. The rest is only checked to hold no
+/// newline, so that, as with `kernel_line`, a line accepted here is one line.
+#[inline(always)]
+pub fn kernel_head(line: &[u8]) -> Option<TcpEntry> {
+    kernel_parts::<false>(line).map(|(entry, _)| entry)
+}
+
+/// [`kernel_line`], or with `TAIL` false [`kernel_head`] (and a default tail).
+#[inline(always)]
+fn kernel_parts<const TAIL: bool>(line: &[u8]) -> Option<(TcpEntry, TcpTail)> {
     // `%4d:`: the slot, right-aligned before the first ':' (further right from slot 10000 on).
     let head = eight_bytes(line, 0)?;
     let colon = first_byte(head, b':').filter(|&c| c > 0)?;
@@ -271,14 +305,14 @@ pub fn kernel_line(line: &[u8]) -> Option<TcpEntry> {
     // One copy of the rest for each address length, so that every column offset below is a
     // constant and most bounds checks fold into the one length check in `fit`.
     match r.get(9) {
-        Some(b':') => kernel_columns::<8>(slot, r),
-        _ => kernel_columns::<32>(slot, r),
+        Some(b':') => kernel_columns::<8, TAIL>(slot, r),
+        _ => kernel_columns::<32, TAIL>(slot, r),
     }
 }
 
-/// [`kernel_line`] after the slot, for addresses of `ADDR` hex digits.
+/// [`kernel_parts`] after the slot, for addresses of `ADDR` hex digits.
 #[inline(always)]
-fn kernel_columns<const ADDR: usize>(slot: u32, r: &[u8]) -> Option<TcpEntry> {
+fn kernel_columns<const ADDR: usize, const TAIL: bool>(slot: u32, r: &[u8]) -> Option<(TcpEntry, TcpTail)> {
     let columns = const { Columns::of(ADDR) };
     if !columns.fit(r) {
         return None;
@@ -287,6 +321,28 @@ fn kernel_columns<const ADDR: usize>(slot: u32, r: &[u8]) -> Option<TcpEntry> {
     let local = fixed_endpoint(&r[1..1 + end_len], addr_len)?;
     let peer = fixed_endpoint(&r[peer_at..peer_at + end_len], addr_len)?;
     let state = TcpState::from_code(hex_digits::<2>(&r[st_at..])? as u8)?;
+    let tail = match TAIL {
+        true => kernel_tail(r, rest_at)?,
+        false if has_newline(&r[rest_at..]) => return None,
+        false => TcpTail::default(),
+    };
+    let entry = TcpEntry {
+        slot,
+        local,
+        peer,
+        state,
+        send_q: hex8(&r[q_at..], b'A')?,
+        recv_q: hex8(&r[q_at + 9..], b'A')?,
+        timer: Timer::from_code(hex_digits::<2>(&r[tr_at..])? as u8),
+        timer_ticks: u64::from(hex8(&r[tr_at + 3..], b'A')?),
+        retransmits: hex8(&r[retr_at..], b'A')?,
+    };
+    Some((entry, tail))
+}
+
+/// The columns after `retrnsmt` (which starts `r` at `rest_at`), as the kernel prints them.
+#[inline(always)]
+fn kernel_tail(r: &[u8], rest_at: usize) -> Option<TcpTail> {
     // `%5u %8d `: the uid fills five columns or more (uids past 99999, as user namespaces
     // hand out), so it ends at the first space from the fifth column on; the probe count
     // is right-aligned in the eight after it.
@@ -328,23 +384,7 @@ fn kernel_columns<const ADDR: usize>(slot: u32, r: &[u8]) -> Option<TcpEntry> {
     if !only_spaces(&r[end..]) {
         return None;
     }
-    Some(TcpEntry {
-        slot,
-        local,
-        peer,
-        state,
-        send_q: hex8(&r[q_at..], b'A')?,
-        recv_q: hex8(&r[q_at + 9..], b'A')?,
-        timer: Timer::from_code(hex_digits::<2>(&r[tr_at..])? as u8),
-        timer_ticks: u64::from(hex8(&r[tr_at + 3..], b'A')?),
-        retransmits: hex8(&r[retr_at..], b'A')?,
-        uid,
-        probes,
-        inode,
-        refcount: Some(refcount as u32),
-        kernel_ptr: Some(kernel_ptr),
-        full,
-    })
+    Some(TcpTail { uid, probes, inode, refcount: Some(refcount as u32), kernel_ptr: Some(kernel_ptr), full })
 }
 
 /// `0100007F:1F90`, or 32 hex digits and a port, with the ':' already checked. Inlined: as a
@@ -534,15 +574,28 @@ fn only_spaces(bytes: &[u8]) -> bool {
     others == 0
 }
 
+/// True when `bytes` holds a newline (memchr's vector search: about half the instructions of
+/// eight bytes at a time, on a tail of 70-odd bytes).
+#[inline(always)]
+fn has_newline(bytes: &[u8]) -> bool {
+    memchr::memchr(b'\n', bytes).is_some()
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const SPACES: u64 = ONES * b' ' as u64;
-/// Any line: the fixed-width head if it fits, else whitespace-separated columns, each checked.
-fn general_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
-    let (head, rest) = match fixed_head(line) {
-        Some(parsed) => parsed,
-        None => token_head(line)?,
-    };
-    let Head { slot, local, peer, state, send_q, recv_q, timer, timer_ticks, retransmits } = head;
+
+/// The columns up to `retrnsmt` of any line, and the text after them: the fixed-width ones if
+/// they fit, else whitespace-separated columns, each checked.
+fn general_head(line: &[u8]) -> Result<(TcpEntry, &[u8]), ParseError> {
+    match fixed_head(line) {
+        Some(parsed) => Ok(parsed),
+        None => token_head(line),
+    }
+}
+
+/// Any line, every column checked.
+fn general_line(line: &[u8]) -> Result<(TcpEntry, TcpTail), ParseError> {
+    let (entry, rest) = general_head(line)?;
     let mut fields = Fields { rest };
     let missing = ParseError("line ends before the inode column");
     let uid = dec(fields.next(missing)?).ok_or(ParseError("uid is not decimal"))?;
@@ -575,42 +628,14 @@ fn general_line(line: &[u8]) -> Result<TcpEntry, ParseError> {
     if fields.next_optional().is_some() {
         return Err(ParseError("more fields than the kernel writes"));
     }
-    Ok(TcpEntry {
-        slot,
-        local,
-        peer,
-        state,
-        send_q,
-        recv_q,
-        timer,
-        timer_ticks,
-        retransmits,
-        uid: uid as u32,
-        probes: probes.max(0) as u32,
-        inode,
-        refcount,
-        kernel_ptr,
-        full,
-    })
-}
-
-/// The columns up to `retrnsmt`, which the kernel writes at fixed widths.
-struct Head {
-    slot: u32,
-    local: SocketAddr,
-    peer: SocketAddr,
-    state: TcpState,
-    send_q: u32,
-    recv_q: u32,
-    timer: Timer,
-    timer_ticks: u64,
-    retransmits: u32,
+    let tail = TcpTail { uid: uid as u32, probes: probes.max(0) as u32, inode, refcount, kernel_ptr, full };
+    Ok((entry, tail))
 }
 
 /// The fast path: after `%4d:` the kernel prints `%08X:%04X %08X:%04X %02X %08X:%08X
 /// %02X:%08lX %08X ` (32 hex digits per IPv6 address), so the columns sit at known offsets.
 /// Any surprise returns None and the line goes through [`token_head`], which says what is wrong.
-fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
+fn fixed_head(line: &[u8]) -> Option<(TcpEntry, &[u8])> {
     let start = line.iter().position(|&b| b != b' ')?;
     let colon = start + line[start..].iter().take(11).position(|&b| b == b':')?;
     let slot = dec(&line[start..colon])? as u32;
@@ -622,7 +647,7 @@ fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
         return None;
     }
     let state = TcpState::from_code(hex(&r[st_at..st_at + 2])? as u8)?;
-    let head = Head {
+    let head = TcpEntry {
         slot,
         local,
         peer,
@@ -638,7 +663,7 @@ fn fixed_head(line: &[u8]) -> Option<(Head, &[u8])> {
 
 /// The general path: whitespace-separated columns, each checked, for any line the fast path
 /// did not take (wider numbers than the kernel prints today, or garbage).
-fn token_head(line: &[u8]) -> Result<(Head, &[u8]), ParseError> {
+fn token_head(line: &[u8]) -> Result<(TcpEntry, &[u8]), ParseError> {
     let mut fields = Fields { rest: line };
     let slot = fields.next(ParseError("empty line"))?;
     let slot = slot.strip_suffix(b":").ok_or(ParseError("slot number must end with ':'"))?;
@@ -657,7 +682,7 @@ fn token_head(line: &[u8]) -> Result<(Head, &[u8]), ParseError> {
     let (timer, timer_ticks) = hex_pair(fields.next(missing)?, "timer is not hex tr:when")?;
     let timer = Timer::from_code(u8::try_from(timer).map_err(|_| ParseError("timer code out of range"))?);
     let retransmits = hex(fields.next(missing)?).ok_or(ParseError("retrnsmt is not hex"))?;
-    let head = Head {
+    let head = TcpEntry {
         slot,
         local,
         peer,
@@ -797,59 +822,62 @@ mod tests {
     const MAPPED_V6: &str = "   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D431 08 00000000:00000000 00:00000000 00000000  1000        0 77 1 0000000012345678 20 4 1 10 -1";
     const GLOBAL_V6: &str = "   2: B80D0120000000000000000001000000:01BB B80D0120000000000000000002000000:9C40 04 00001000:00000000 04:00000190 00000000     0        3 88 2 0 20 4 0 10 7";
 
-    fn parse(line: &str) -> TcpEntry {
-        parse_line(line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e}"))
+    fn parse(line: &str) -> (TcpEntry, TcpTail) {
+        let parsed = parse_line(line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e}"));
+        // The head alone reads the same columns.
+        assert_eq!(parse_head(line.as_bytes()), Ok(parsed.0), "{line}");
+        parsed
     }
 
     #[test]
     fn a_listening_ipv4_socket_reads_in_kernel_byte_order() {
-        let e = parse(LISTEN_V4);
+        let (e, t) = parse(LISTEN_V4);
         assert_eq!(e.local, "127.0.0.1:44865".parse().unwrap());
         assert_eq!(e.peer, "0.0.0.0:0".parse().unwrap());
         assert_eq!(e.state, TcpState::Listen);
-        assert_eq!((e.inode, e.refcount, e.timer), (10911, Some(1), Timer::None));
+        assert_eq!((t.inode, t.refcount, e.timer), (10911, Some(1), Timer::None));
         assert_eq!(
-            e.full,
+            t.full,
             Some(FullSock { rto_ticks: 100, ato_ticks: 0, quick_ack: 0, cwnd: 10, ssthresh: 0 })
         );
     }
 
     #[test]
     fn an_established_socket_keeps_queues_timer_uid_and_ssthresh() {
-        let e = parse(ESTAB_V4);
+        let (e, t) = parse(ESTAB_V4);
         assert_eq!(e.local.to_string(), "127.0.0.1:45786");
         assert_eq!(e.peer.to_string(), "127.0.0.1:8080");
-        assert_eq!((e.state, e.send_q, e.recv_q, e.uid), (TcpState::Established, 0, 32, 1000));
+        assert_eq!((e.state, e.send_q, e.recv_q, t.uid), (TcpState::Established, 0, 32, 1000));
         assert_eq!((e.timer, e.timer_ticks), (Timer::Keepalive, 0xAFC7E));
-        assert_eq!(e.full.unwrap().ssthresh, -1);
+        assert_eq!(t.full.unwrap().ssthresh, -1);
         assert_eq!(e.slot, 7);
     }
 
     #[test]
     fn time_wait_and_request_sockets_stop_after_the_pointer() {
-        let tw = parse(TIME_WAIT_V4);
+        let (tw, tail) = parse(TIME_WAIT_V4);
         assert_eq!(tw.state, TcpState::TimeWait);
         assert_eq!((tw.timer, tw.timer_ticks), (Timer::TimeWait, 3802)); // 38.02 s
-        assert_eq!((tw.inode, tw.full, tw.kernel_ptr), (0, None, Some(0xd00dfeed)));
-        let syn = parse(SYN_RECV_V4);
+        assert_eq!((tail.inode, tail.full, tail.kernel_ptr), (0, None, Some(0xd00dfeed)));
+        let (syn, _) = parse(SYN_RECV_V4);
         assert_eq!((syn.state, syn.timer, syn.retransmits), (TcpState::SynRecv, Timer::Retransmit, 2));
     }
 
     #[test]
     fn ipv6_words_are_host_order_and_v4_mapped_addresses_survive() {
-        let l = parse(LISTEN_V6);
+        let (l, _) = parse(LISTEN_V6);
         assert_eq!(l.local.to_string(), "[::1]:22");
         assert_eq!(l.peer.to_string(), "[::]:0");
         assert_eq!(l.recv_q, 3);
-        let m = parse(MAPPED_V6);
+        let (m, _) = parse(MAPPED_V6);
         assert_eq!(m.local.to_string(), "[::ffff:127.0.0.1]:8080");
         assert_eq!(m.peer.port(), 0xD431);
         assert_eq!(m.state, TcpState::CloseWait);
-        let g = parse(GLOBAL_V6);
+        let (g, g_tail) = parse(GLOBAL_V6);
         assert_eq!(g.local.to_string(), "[2001:db8::1]:443");
         assert_eq!(g.peer.to_string(), "[2001:db8::2]:40000");
         assert_eq!(
-            (g.state, g.send_q, g.timer, g.probes),
+            (g.state, g.send_q, g.timer, g_tail.probes),
             (TcpState::FinWait1, 4096, Timer::ZeroWindowProbe, 3)
         );
     }
@@ -873,7 +901,7 @@ mod tests {
         // Columns narrower or wider than the kernel's widths still parse, by the general path.
         let wide = "123456: 0100007F:0016 00000000:0000 0A 0:0 00:1234567890 0 0 0 7";
         assert!(fixed_head(wide.as_bytes()).is_none());
-        assert_eq!(parse(wide).timer_ticks, 0x1234567890);
+        assert_eq!(parse(wide).0.timer_ticks, 0x1234567890);
     }
 
     #[test]
@@ -883,6 +911,7 @@ mod tests {
         for line in lines {
             let fast = kernel_line(line.as_bytes()).unwrap_or_else(|| panic!("not taken: {line}"));
             assert_eq!(Ok(fast), general_line(line.as_bytes()), "{line}");
+            assert_eq!(kernel_head(line.as_bytes()), Some(fast.0), "{line}");
         }
         // Lines it leaves to the general path: a 32-bit kernel's short pointer, tabs, a sign
         // without digits, 20-digit numbers; whatever it returns must match.
@@ -948,6 +977,11 @@ mod tests {
             if let Some(fast) = kernel_line(line) {
                 assert_eq!(Ok(fast), general_line(line), "{:?}", String::from_utf8_lossy(line));
             }
+            // The head alone: what it accepts, the general rules read the same way.
+            if let Some(head) = kernel_head(line) {
+                let general = general_head(line).map(|(entry, _)| entry);
+                assert_eq!(Ok(head), general, "{:?}", String::from_utf8_lossy(line));
+            }
         };
         for line in kernel_lines_at_scale() {
             let line = line.as_bytes();
@@ -959,6 +993,7 @@ mod tests {
                     // The table reader relies on this: a newline anywhere is never accepted.
                     if byte == b'\n' {
                         assert_eq!(kernel_line(&changed), None, "{at}");
+                        assert_eq!(kernel_head(&changed), None, "{at}");
                     }
                 }
                 let mut dropped = line.to_vec();
@@ -1098,7 +1133,15 @@ mod tests {
         for line in [LISTEN_V4, ESTAB_V4, LISTEN_V6, MAPPED_V6] {
             for end in 0..line.len() {
                 let _ = parse_line(&line.as_bytes()[..end]);
+                let _ = parse_head(&line.as_bytes()[..end]);
             }
         }
+        // The head alone is checked as strictly, and what follows it is not read.
+        assert_eq!(
+            parse_head(b"   0: 0100G07F:AF41 00000000:0000 0A"),
+            Err(ParseError("IPv4 address is not hex"))
+        );
+        let bad_inode = "   0: 0100007F:AF41 00000000:0000 0A 0:0 0:0 0 0 0 99999999999999999999999 1 0";
+        assert_eq!(parse_head(bad_inode.as_bytes()).map(|e| e.state), Ok(TcpState::Listen));
     }
 }
