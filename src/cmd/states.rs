@@ -254,9 +254,9 @@ struct Reader {
 
 /// procfs hands out about a page per read() whatever the buffer, and the lines are parsed after
 /// each read, while the kernel's copy is still in this core's cache; a bigger buffer would buy
-/// nothing but fresh pages. This one holds many pages of lines and the longest possible line
-/// with room.
-const READ_BUFFER: usize = 64 * 1024;
+/// nothing but fresh pages to fault in. This one holds a few pages of lines and the longest
+/// line the kernel writes with room.
+const READ_BUFFER: usize = 16 * 1024;
 /// How much of tcp makes a big table (about 7,000 sockets), one worth reading tcp6 beside.
 const BIG_TABLE: usize = 1 << 20;
 /// Sockets tcp6's thread can keep before its vector grows. The thread's memory comes from the
@@ -733,8 +733,9 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
     Ok(())
 }
 
-/// How much table text is built before it is handed to the Printer.
-const TABLE_CHUNK: usize = 256 * 1024;
+/// How much table text is built before it is handed to the Printer: a pipe's capacity, and
+/// 16 pages to fault in where 256 KiB were 64.
+const TABLE_CHUNK: usize = 64 * 1024;
 
 /// The widths of a row's cells (state, queues, hosts, ports), counted without writing the
 /// text: the first of the table's two passes.
