@@ -3,10 +3,11 @@
 
 use std::error::Error as _;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 use crate::addr::{self, Endpoint};
 use crate::output::OutputArgs;
@@ -35,23 +36,95 @@ pub struct Cli {
 pub enum Command {
     /// TCP echo server and verifying client
     #[command(subcommand)]
-    Echo(EchoCommand),
+    Echo(Lazy<EchoCommand>),
     /// UDP echo server and client
     #[command(subcommand)]
-    Udp(UdpCommand),
+    Udp(Lazy<UdpCommand>),
     /// Echo over Unix domain sockets (paths and @abstract names)
     #[command(subcommand)]
-    Uds(UdsCommand),
+    Uds(Lazy<UdsCommand>),
     /// HTTP/1.1 client written directly on a socket
     #[command(subcommand)]
-    Http(HttpCommand),
+    Http(Lazy<HttpCommand>),
     /// ICMP echo (IPv4 and IPv6), many hosts at once
-    Ping(PingArgs),
+    Ping(Lazy<PingArgs>),
     /// TCP sockets by state, from /proc/net/tcp and tcp6
-    States(StatesArgs),
+    States(Lazy<StatesArgs>),
     /// Writes completions/ and man/ from this definition (for maintainers)
     #[command(hide = true)]
-    Generate(GenerateArgs),
+    Generate(Lazy<GenerateArgs>),
+}
+
+/// A subcommand whose arguments clap defines only once the command line names it
+/// ([`clap::Command::defer`]). Defining every subcommand's arguments up front was most of a
+/// run's start-up: about 40% of `sockkit states`' instructions on a small table.
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+/// Set by [`whole_tree`]: every subcommand is then defined at once.
+static DEFINE_ALL: AtomicBool = AtomicBool::new(false);
+
+/// The whole command tree, nothing deferred, for what describes all of it (completions, man
+/// pages): clap derives the `help` subcommand's tree from the subcommands defined when it is
+/// built, so deferred ones would be missing from it.
+pub fn whole_tree() -> clap::Command {
+    use clap::CommandFactory;
+    DEFINE_ALL.store(true, Ordering::Relaxed);
+    Cli::command()
+}
+
+/// `augment` now, or deferred to when clap enters the subcommand.
+fn define(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    match DEFINE_ALL.load(Ordering::Relaxed) {
+        true => augment(cmd),
+        false => cmd.defer(augment),
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        define(cmd, T::augment_subcommands)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        define(cmd, T::augment_subcommands_for_update)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        define(cmd, T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        define(cmd, T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -539,6 +612,7 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        whole_tree().debug_assert();
     }
 
     #[test]
