@@ -367,7 +367,7 @@ fn read_file(
         }
         let complete = match n {
             0 => filled,
-            _ => memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1),
+            _ => proc_net::rfind_newline(&buf[..filled]).map_or(0, |i| i + 1),
         };
         table.feed(&buf[..complete], query, sockets);
         buf.copy_within(complete..filled, 0);
@@ -457,7 +457,7 @@ impl TableParser {
                 start = end + 1;
                 continue;
             }
-            let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |i| start + i);
+            let end = proc_net::find_newline(&lines[start..]).map_or(lines.len(), |i| start + i);
             guess = end - start;
             self.line::<TAILS>(&lines[start..end], query, sockets);
             if end == lines.len() {

@@ -574,11 +574,61 @@ fn only_spaces(bytes: &[u8]) -> bool {
     others == 0
 }
 
-/// True when `bytes` holds a newline (memchr's vector search: about half the instructions of
-/// eight bytes at a time, on a tail of 70-odd bytes).
+/// True when `bytes` holds a newline.
 #[inline(always)]
 fn has_newline(bytes: &[u8]) -> bool {
-    memchr::memchr(b'\n', bytes).is_some()
+    find_newline(bytes).is_some()
+}
+
+/// Where the first newline in `bytes` is, 16 bytes at a time. Not the memchr crate: its first
+/// search asks the CPU which vector instructions it has (CPUID), which under a hypervisor cost
+/// this machine about 50 microseconds, as much as searching a 10,000-line table. SSE2, which
+/// every x86-64 has, needs no asking.
+pub fn find_newline(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let found = newline_mask(chunk);
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    chunks.remainder().iter().position(|&b| b == b'\n').map(|i| at + i)
+}
+
+/// Where the last newline in `bytes` is, 16 bytes at a time from the end.
+pub fn rfind_newline(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.rchunks_exact(16);
+    let mut end = bytes.len();
+    for chunk in &mut chunks {
+        end -= 16;
+        let found = newline_mask(chunk);
+        if found != 0 {
+            return Some(end + 31 - found.leading_zeros() as usize);
+        }
+    }
+    chunks.remainder().iter().rposition(|&b| b == b'\n')
+}
+
+/// Bit i set where byte i of a 16-byte `chunk` is a newline.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn newline_mask(chunk: &[u8]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
+    let half = |at: usize| i64::from_le_bytes(chunk[at..at + 8].try_into().unwrap_or_default());
+    // SAFETY: these only need SSE2, which this build targets (the cfg above); none of them
+    // touches memory.
+    unsafe {
+        let bytes = _mm_set_epi64x(half(8), half(0));
+        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8))) as u32
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn newline_mask(chunk: &[u8]) -> u32 {
+    chunk.iter().enumerate().fold(0, |mask, (i, &b)| mask | u32::from(b == b'\n') << i)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -1085,6 +1135,28 @@ mod tests {
             }
         }
         assert_eq!(hex8(b"1234567", b'A'), None);
+    }
+
+    #[test]
+    fn newline_searches_match_the_byte_loops() {
+        for len in 0..50usize {
+            for newlines in [vec![], vec![0], vec![len / 2], vec![len.saturating_sub(1)], vec![3, 17, 33]] {
+                let mut bytes = vec![b'x'; len];
+                for &at in newlines.iter().filter(|&&at| at < len) {
+                    bytes[at] = b'\n';
+                }
+                assert_eq!(
+                    find_newline(&bytes),
+                    bytes.iter().position(|&b| b == b'\n'),
+                    "{len} {newlines:?}"
+                );
+                assert_eq!(
+                    rfind_newline(&bytes),
+                    bytes.iter().rposition(|&b| b == b'\n'),
+                    "{len} {newlines:?}"
+                );
+            }
+        }
     }
 
     #[test]
