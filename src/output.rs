@@ -348,7 +348,18 @@ pub fn percent_g(value: f64) -> String {
     if value == 0.0 || !value.is_finite() {
         return "0".to_string();
     }
-    let digits = value.abs().log10().floor() as i32 + 1;
+    // The decimal exponent by steps of ten rather than log10: that one call was all this
+    // program took from libm, and loading libm costs every run, ping or not.
+    let (mut exponent, mut magnitude) = (0i32, value.abs());
+    while magnitude >= 10.0 {
+        magnitude /= 10.0;
+        exponent += 1;
+    }
+    while magnitude < 1.0 {
+        magnitude *= 10.0;
+        exponent -= 1;
+    }
+    let digits = exponent + 1;
     let decimals = (6 - digits).max(0) as usize;
     let text = format!("{value:.decimals$}");
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
@@ -399,6 +410,11 @@ mod tests {
         assert_eq!(percent_g(100.0 / 3.0), "33.3333");
         assert_eq!(percent_g(200.0 / 3.0), "66.6667");
         assert_eq!(percent_g(50.0), "50");
+        assert_eq!(percent_g(0.05), "0.05");
+        assert_eq!(percent_g(0.001), "0.001");
+        assert_eq!(percent_g(99.999999), "100");
+        assert_eq!(percent_g(10.0), "10");
+        assert_eq!(percent_g(1.0), "1");
         assert_eq!(percent_g(0.5), "0.5");
         assert_eq!(percent_g(2.5), "2.5");
         assert_eq!(percent_g(0.1), "0.1");
