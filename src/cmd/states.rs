@@ -3,9 +3,10 @@
 //! summary, a `--watch` mode that marks transitions, and `--explain`.
 //!
 //! One run reads each file once (tcp6 on a second thread beside a big tcp) and parses the lines
-//! as they are read ([`proc_net::parse_line`] allocates nothing), keeping only the sockets the
-//! filters admit; the table is then written in 256 KiB chunks. A line the parser does not
-//! understand is reported once per file and skipped.
+//! as they are read (the parsers allocate nothing), keeping only the sockets the filters admit;
+//! the table is then written in 64 KiB chunks. The plain table reads each line only as far as
+//! it shows ([`proc_net::parse_head`]); `-o`, `-p` and `--json` read all of it. A line the
+//! parser does not understand is reported once per file and skipped.
 
 pub mod proc_net;
 
