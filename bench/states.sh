@@ -139,9 +139,9 @@ for rows in "${SIZES[@]}"; do
     done
     # The same against cat, in interleaved rounds (bench/interleave.py): hyperfine runs each
     # command's runs back to back, and this machine's speed drifts from one block to the next.
-    # Rounds: about 10 s of them, within TIME-WAIT's 60 s.
+    # Rounds: 10-20 s of them, well within TIME-WAIT's 60 s.
     build_table "$rows"
-    rounds=$(( 1000000 / rows )); [ "$rounds" -ge 10 ] || rounds=10; [ "$rounds" -le 200 ] || rounds=200
+    rounds=$(( 2000000 / rows )); [ "$rounds" -ge 30 ] || rounds=30; [ "$rounds" -le 200 ] || rounds=200
     echo "interleaved (ratios to cat):"
     ip netns exec "$NS" python3 bench/interleave.py "$rounds" "$BIN states" "ss -tan" \
         "cat /proc/net/tcp /proc/net/tcp6"

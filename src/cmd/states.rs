@@ -738,22 +738,36 @@ fn show_frame(args: &StatesArgs, frame: &Frame, owners: &Owners, out: &mut Print
 /// 16 pages to fault in where 256 KiB were 64.
 const TABLE_CHUNK: usize = 64 * 1024;
 
-/// The widths of a row's cells (state, queues, hosts, ports), counted without writing the
-/// text: the first of the table's two passes.
-fn row_widths(entry: &TcpEntry, change: Option<Change>) -> [usize; 7] {
-    let state = match change {
-        Some(Change::Moved(before)) => before.ss_name().len() + 2 + entry.state.ss_name().len(),
-        _ => entry.state.ss_name().len(),
-    };
-    let port = |p: u16| if p == 0 { 1 } else { digits(u64::from(p)) };
+/// The widths of the table's columns (state, queues, hosts, ports) and of the header, counted
+/// without writing the text: the first of the table's two passes. A number's width is that of
+/// the largest, so the numbers are only compared here and counted once at the end; the states
+/// present are a bit set.
+fn column_widths(frame: &Frame) -> [usize; 7] {
+    let (mut states, mut moved) = (StateSet(0), 0);
+    let (mut recv_q, mut send_q, mut local_port, mut peer_port) = (0, 0, 0, 0);
+    let (mut local_host, mut peer_host) = ("Local-Address".len(), "Peer-Address".len());
+    for (entry, _, change) in frame.iter() {
+        states.0 |= entry.state.bit();
+        if let Some(Change::Moved(before)) = change {
+            moved = moved.max(before.ss_name().len() + 2 + entry.state.ss_name().len());
+        }
+        recv_q = recv_q.max(entry.recv_q);
+        send_q = send_q.max(entry.send_q);
+        local_port = local_port.max(entry.local.port());
+        peer_port = peer_port.max(entry.peer.port());
+        local_host = local_host.max(host_width(entry.local.ip()));
+        peer_host = peer_host.max(host_width(entry.peer.ip()));
+    }
+    let state_names = TcpState::ALL.iter().filter(|&&s| states.contains(s)).map(|s| s.ss_name().len());
+    // A port of 0 prints as `*`, one column, as many as the digit 0.
     [
-        state,
-        digits(u64::from(entry.recv_q)),
-        digits(u64::from(entry.send_q)),
-        host_width(entry.local.ip()),
-        port(entry.local.port()),
-        host_width(entry.peer.ip()),
-        port(entry.peer.port()),
+        state_names.chain([moved, "State".len()]).max().unwrap_or_default(),
+        digits(u64::from(recv_q)).max("Recv-Q".len()),
+        digits(u64::from(send_q)).max("Send-Q".len()),
+        local_host,
+        digits(u64::from(local_port)).max("Port".len()),
+        peer_host,
+        digits(u64::from(peer_port)).max("Port".len()),
     ]
 }
 
@@ -959,20 +973,7 @@ fn render_table(
     out: &mut Printer,
 ) -> anyhow::Result<()> {
     let watching = frame.number.is_some();
-    let mut widths = [
-        "State".len(),
-        "Recv-Q".len(),
-        "Send-Q".len(),
-        "Local-Address".len(),
-        "Port".len(),
-        "Peer-Address".len(),
-        "Port".len(),
-    ];
-    for (entry, _, change) in frame.iter() {
-        for (width, cell) in widths.iter_mut().zip(row_widths(entry, change)) {
-            *width = (*width).max(cell);
-        }
-    }
+    let widths = column_widths(frame);
     let mut text = TableText::new();
     if watching {
         text.push(b"  ");
