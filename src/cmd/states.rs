@@ -248,6 +248,7 @@ impl Sockets {
 
 /// Reads /proc/net/tcp and tcp6 through one reused buffer.
 struct Reader {
+    proc_root: PathBuf,
     files: Vec<PathBuf>,
     /// Files whose garbage lines were already reported (once per run, not once per frame).
     warned: HashSet<PathBuf>,
@@ -258,7 +259,11 @@ struct Reader {
 /// nothing but fresh pages to fault in. This one holds a few pages of lines and the longest
 /// line the kernel writes with room.
 const READ_BUFFER: usize = 16 * 1024;
-/// How much of tcp makes a big table (about 7,000 sockets), one worth reading tcp6 beside.
+/// Sockets, by the kernel's count, from which tcp6 is read beside tcp from the start: with
+/// fewer, the two walks are too short for a second thread to gain anything on the clock.
+const BESIDE_FROM: usize = 1000;
+/// How much of tcp shows a big table (about 7,000 sockets) where the kernel's count is not at
+/// hand (a --proc-root without sockstat): tcp6 is read beside the rest.
 const BIG_TABLE: usize = 1 << 20;
 /// Sockets tcp6's thread can keep before its vector grows. The thread's memory comes from the
 /// main thread: its own first allocation would make the C library set up a second heap (an
@@ -274,25 +279,28 @@ impl Reader {
         if family != Family::V4 {
             files.push(proc_root.join("net/tcp6"));
         }
-        Reader { files, warned: HashSet::new() }
+        Reader { proc_root: proc_root.to_path_buf(), files, warned: HashSet::new() }
     }
 
     /// Reads the files and keeps the sockets `query` admits, tcp's before tcp6's. The kernel
-    /// writes tcp6 by walking every TCP socket, IPv4 ones included, so even a tcp6 of a few
-    /// lines costs a good part of what tcp costs: once tcp turns out big, a second thread
-    /// reads and parses tcp6 beside it. Each thread parses what it read itself, so the text
-    /// never moves to another core's cache (handing tcp's chunks to a parsing thread was tried:
-    /// a little faster on the clock, 10% more CPU).
+    /// writes tcp6 by walking its whole TCP hash table, IPv4 sockets included, so even an
+    /// empty tcp6 costs what an empty tcp costs (here about 3 ms, for 262,144 buckets): where
+    /// a second CPU is there and the table is big, a second thread reads and parses tcp6
+    /// beside tcp. Each thread parses what it read itself, so the text never moves to another
+    /// core's cache (handing tcp's chunks to a parsing thread was tried: a little faster on
+    /// the clock, 10% more CPU).
     fn read(&mut self, query: &Query, out: &mut Printer) -> anyhow::Result<Sockets> {
         let mut sockets =
             Sockets { rows: huge_vec(), tails: if query.tails { huge_vec() } else { Vec::new() } };
         let mut tables: Vec<TableParser> = self.files.iter().map(|_| TableParser::default()).collect();
         let (first_table, other_tables) = tables.split_first_mut().expect("tcp, tcp6 or both");
         let mut tcp6 = self.files.get(1).zip(other_tables.first_mut());
+        // Only a big table gets tcp6 read beside it: on a small one, waking the other core and
+        // joining its thread cost as much as the second walk, and 10% more CPU.
+        let beside = tcp6.is_some() && more_than_one_cpu();
+        let big = beside && tcp_sockets(&self.proc_root).is_some_and(|n| n >= BESIDE_FROM);
         std::thread::scope(|scope| {
             let mut reading_tcp6 = None;
-            // Only a big tcp gets tcp6 read beside it: waking the other core and joining its
-            // thread cost this machine about a millisecond, more than a small table's tcp6.
             let mut start_tcp6 = || {
                 if let Some((path, table)) = tcp6.take() {
                     let (mut buf, mut sockets) =
@@ -302,8 +310,16 @@ impl Reader {
                     }));
                 }
             };
+            if big {
+                start_tcp6();
+            }
+            let mut when_big = || {
+                if beside {
+                    start_tcp6();
+                }
+            };
             let mut buf = vec![0; READ_BUFFER];
-            read_file(&self.files[0], query, first_table, &mut buf, &mut sockets, &mut start_tcp6)?;
+            read_file(&self.files[0], query, first_table, &mut buf, &mut sockets, &mut when_big)?;
             match (tcp6.take(), reading_tcp6) {
                 (Some((path, table)), _) => {
                     read_file(path, query, table, &mut buf, &mut sockets, &mut || {})?
@@ -334,6 +350,33 @@ impl Reader {
             }
         }
         Ok(sockets)
+    }
+}
+
+/// How many TCP sockets this network namespace has by the kernel's counters in
+/// /proc/net/sockstat (`inuse`, the hashed sockets, and `tw`, TIME-WAIT; request sockets are
+/// not counted), read before the tables to tell a big one. None where the file is missing.
+fn tcp_sockets(proc_root: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(proc_root.join("net/sockstat")).ok()?;
+    let counters = text.lines().find_map(|line| line.strip_prefix("TCP:"))?;
+    let mut words = counters.split_whitespace();
+    let mut sockets = 0;
+    while let (Some(name), Some(value)) = (words.next(), words.next()) {
+        if name == "inuse" || name == "tw" {
+            sockets += value.parse::<usize>().ok()?;
+        }
+    }
+    Some(sockets)
+}
+
+/// Whether this process may run on more than one CPU (its affinity mask), so that a second
+/// thread can run beside the first.
+fn more_than_one_cpu() -> bool {
+    // SAFETY: an all-zero cpu_set_t is a valid empty set, and sched_getaffinity writes at most
+    // the size it is given into it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) == 0 && libc::CPU_COUNT(&set) > 1
     }
 }
 
@@ -1749,6 +1792,21 @@ mod tests {
             assert_eq!(sockets.rows, time_wait);
             assert_eq!((sockets.rows.len(), sockets.tails.len()), (1, usize::from(json)));
         }
+    }
+
+    #[test]
+    fn the_kernels_socket_count_is_hashed_plus_time_wait_sockets() {
+        let root = tempfile::tempdir().unwrap();
+        assert_eq!(tcp_sockets(root.path()), None);
+        std::fs::create_dir(root.path().join("net")).unwrap();
+        let sockstat =
+            "sockets: used 9\nTCP: inuse 5000 orphan 2 tw 3000 alloc 8000 mem 1\nUDP: inuse 0 mem 0\n";
+        std::fs::write(root.path().join("net/sockstat"), sockstat).unwrap();
+        assert_eq!(tcp_sockets(root.path()), Some(8000));
+        std::fs::write(root.path().join("net/sockstat"), "TCP: inuse many tw 3\n").unwrap();
+        assert_eq!(tcp_sockets(root.path()), None);
+        // This machine's own counters parse.
+        assert!(tcp_sockets(Path::new("/proc")).is_some());
     }
 
     #[test]
