@@ -1063,22 +1063,32 @@ fn render_table(
         row.byte(b' ');
         row.host(entry.peer.ip(), widths[5]);
         let port_end = row.port(entry.peer.port(), widths[6]);
+        // -o and -p read the tails.
+        let timer = entry.timer.ss_name().filter(|_| args.timers);
+        let processes = match tail.map_or(0, |t| t.inode) {
+            inode if args.processes && inode != 0 => owners.get(&inode),
+            _ => None,
+        };
         // The last port's padding only stays when a timer or processes follow it (ss's
         // columns); otherwise the line ends at the port.
-        // -o and -p read the tails.
-        let tail = tail.copied().unwrap_or_default();
-        let timer = entry.timer.ss_name().filter(|_| args.timers);
-        let processes = match args.processes && tail.inode != 0 {
-            true => owners.get(&tail.inode),
-            false => None,
-        };
-        let kept = if timer.is_some() || processes.is_some() { row.len } else { port_end };
+        if timer.is_none() && processes.is_none() {
+            row.len = port_end;
+            row.byte(b'\n');
+            let kept = row.len;
+            text.end_line(kept);
+            if text.len >= TABLE_CHUNK {
+                out.data(&text.bytes[..text.len])?;
+                text.len = 0;
+            }
+            continue;
+        }
+        let kept = row.len;
         text.end_line(kept);
         if let Some(name) = timer {
             let timer = format!(
                 " timer:({name},{},{})",
                 ss_timer(ticks_to_ms(entry.timer_ticks, hz)),
-                timer_count(entry, &tail)
+                timer_count(entry, tail)
             );
             text.push(timer.as_bytes());
         }
@@ -1312,9 +1322,9 @@ fn trim_line_end(text: &mut Vec<u8>) {
 
 /// The third number in ss's `timer:(name,time,N)`: retransmissions for `on`, unanswered probes
 /// for keepalive and persist (what netlink's idiag_retrans carries for each timer).
-fn timer_count(entry: &TcpEntry, tail: &TcpTail) -> u32 {
+fn timer_count(entry: &TcpEntry, tail: Option<&TcpTail>) -> u32 {
     match entry.timer {
-        Timer::Keepalive | Timer::ZeroWindowProbe => tail.probes,
+        Timer::Keepalive | Timer::ZeroWindowProbe => tail.map_or(0, |t| t.probes),
         Timer::TimeWait => 0,
         _ => entry.retransmits,
     }
