@@ -466,6 +466,41 @@ fn garbage_lines_are_reported_once_and_skipped() {
 }
 
 #[test]
+fn the_plain_table_reads_only_the_columns_it_shows() {
+    // A line whose columns after `retrnsmt` are garbage: the plain table shows its socket (it
+    // reads no further), while -o and --json, which show those columns, skip and report it.
+    let root = tempfile::Builder::new().prefix("skstates-").tempdir().unwrap();
+    std::fs::create_dir(root.path().join("net")).unwrap();
+    let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n\
+   1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 02:000AFC7E 00000000  uid?  probes? inode?\n";
+    std::fs::write(root.path().join("net/tcp"), table).unwrap();
+    std::fs::write(root.path().join("net/tcp6"), "").unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--proc-root", root.path().to_str().unwrap()]);
+        let out = sockkit().args(&all).assert().success();
+        let output = out.get_output();
+        (
+            String::from_utf8_lossy(&output.stdout).to_string(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let (plain, warnings) = run(&["states"]);
+    assert_eq!(plain.lines().count(), 3, "{plain}");
+    assert!(plain.contains("127.0.0.1:50000"), "{plain}");
+    assert_eq!(warnings, "");
+    for args in [&["states", "-o"][..], &["--json", "states"][..]] {
+        let (shown, warnings) = run(args);
+        assert!(!shown.contains("50000"), "{args:?}: {shown}");
+        assert!(
+            warnings.contains("net/tcp: skipped 1 line not understood; first, line 3"),
+            "{args:?}: {warnings}"
+        );
+    }
+}
+
+#[test]
 fn a_table_of_many_reads_comes_out_whole_and_in_order() {
     // Far more than one 64 KiB read buffer, so lines are cut at read ends and carried over, and
     // tcp6 (read on its own thread) must still follow tcp.
