@@ -879,7 +879,8 @@ fn hex_digits(group: u16) -> usize {
     (16 - group.leading_zeros() as usize).div_ceil(4).max(1)
 }
 
-/// A cell's text on the stack: the longest is `[ffff:...:ffff]` or two state names.
+/// A cell's text on the stack: the longest is `[ffff:...:ffff]` or two state names. The bytes
+/// after it are spaces, so a row can store all 48 over its padding.
 struct ShortText {
     bytes: [u8; 48],
     len: usize,
@@ -887,7 +888,7 @@ struct ShortText {
 
 impl Default for ShortText {
     fn default() -> Self {
-        ShortText { bytes: [0; 48], len: 0 }
+        ShortText { bytes: [b' '; 48], len: 0 }
     }
 }
 
@@ -985,16 +986,16 @@ const DIGIT_PAIRS: [[u8; 2]; 100] = {
     table
 };
 
-/// Every octet's text and a dot in four bytes, then how many of them count: `7.` is
-/// `[b'7', b'.', 0, 0, 2]`, `127.` is `[b'1', b'2', b'7', b'.', 4]`.
+/// Every octet's text and a dot in four bytes (padded with spaces), then how many of them
+/// count: `7.` is `[b'7', b'.', b' ', b' ', 2]`, `127.` is `[b'1', b'2', b'7', b'.', 4]`.
 const OCTETS: [[u8; 5]; 256] = {
     let mut table = [[0; 5]; 256];
     let mut i = 0;
     while i < 256 {
         let n = i as u8;
         table[i] = match n {
-            0..=9 => [b'0' + n, b'.', 0, 0, 2],
-            10..=99 => [b'0' + n / 10, b'0' + n % 10, b'.', 0, 3],
+            0..=9 => [b'0' + n, b'.', b' ', b' ', 2],
+            10..=99 => [b'0' + n / 10, b'0' + n % 10, b'.', b' ', 3],
             _ => [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10, b'.', 4],
         };
         i += 1;
@@ -1034,10 +1035,12 @@ fn render_table(
     trim_line_end(&mut head);
     head.push(b'\n');
     text.push(&head);
+    let layout = Layout::new(&widths, if watching { 2 } else { 0 });
     for (entry, tail, change) in frame.iter() {
         let mut row = text.line();
+        row.spaces(&layout);
         if watching {
-            row.push(match change {
+            row.mark(match change {
                 None => b"  ",
                 Some(Change::Appeared) => b"+ ",
                 Some(Change::Left) => b"- ",
@@ -1050,20 +1053,14 @@ fn render_table(
                 state.push(before.ss_name().as_bytes());
                 state.push(b"->");
                 state.push(entry.state.ss_name().as_bytes());
-                row.cell(&state, widths[0]);
+                row.cell(layout.state, &state);
             }
-            _ => row.state(entry.state, widths[0]),
+            _ => row.state(layout.state, entry.state),
         }
-        row.byte(b' ');
-        row.number(u64::from(entry.recv_q), widths[1]);
-        row.byte(b' ');
-        row.number(u64::from(entry.send_q), widths[2]);
-        row.byte(b' ');
-        row.host(entry.local.ip(), widths[3]);
-        row.port(entry.local.port(), widths[4]);
-        row.byte(b' ');
-        row.host(entry.peer.ip(), widths[5]);
-        let port_end = row.port(entry.peer.port(), widths[6]);
+        row.number(layout.recv_q, entry.recv_q);
+        row.number(layout.send_q, entry.send_q);
+        row.end(layout.local_colon, entry.local);
+        let port_end = row.end(layout.peer_colon, entry.peer);
         // -o and -p read the tails.
         let timer = entry.timer.ss_name().filter(|_| args.timers);
         let processes = match tail.map_or(0, |t| t.inode) {
@@ -1073,18 +1070,15 @@ fn render_table(
         // The last port's padding only stays when a timer or processes follow it (ss's
         // columns); otherwise the line ends at the port.
         if timer.is_none() && processes.is_none() {
-            row.len = port_end;
-            row.byte(b'\n');
-            let kept = row.len;
-            text.end_line(kept);
+            row.bytes[port_end] = b'\n';
+            text.end_line(port_end + 1);
             if text.len >= TABLE_CHUNK {
                 out.data(&text.bytes[..text.len])?;
                 text.len = 0;
             }
             continue;
         }
-        let kept = row.len;
-        text.end_line(kept);
+        text.end_line(layout.end);
         if let Some(name) = timer {
             let timer = format!(
                 " timer:({name},{},{})",
@@ -1124,13 +1118,13 @@ impl TableText {
         TableText { bytes: vec![0; TABLE_CHUNK + LINE_ROOM], len: 0 }
     }
 
-    /// Room for the next line's cells, written in place by [`Line`]; `end_line` keeps them.
-    fn line(&mut self) -> Line<'_> {
+    /// Room for the next line's cells, written in place by [`Row`]; `end_line` keeps them.
+    fn line(&mut self) -> Row<'_> {
         if self.len + LINE_ROOM > self.bytes.len() {
             self.bytes.resize(self.len + LINE_ROOM, 0);
         }
         let room = (&mut self.bytes[self.len..self.len + LINE_ROOM]).try_into().expect("LINE_ROOM bytes");
-        Line { bytes: room, len: 0 }
+        Row { bytes: room }
     }
 
     fn end_line(&mut self, kept: usize) {
@@ -1146,113 +1140,120 @@ impl TableText {
     }
 }
 
-/// Room for one line's cells: seven of at most 48 bytes, each padded to at most 48, a watch
-/// mark, and one fixed-size block's overrun.
-const LINE_ROOM: usize = 1024;
+/// Room for one row, written in place: every column of at most 48 bytes, a watch mark, and
+/// the overrun of the fixed-size stores, with margin enough that the compiler can see every
+/// store fits (each offset is clamped below [`ROW_START_LIMIT`], and a store reaches at most
+/// four octets of up to 255 bytes further).
+const LINE_ROOM: usize = 2048;
+/// Where any column may start in a row at most: seven columns of at most 48 bytes and their
+/// separators, with a watch mark, end well before it.
+const ROW_START_LIMIT: usize = 511;
 
-/// One table line, written in place with fixed-size copies (a whole cell, a block of spaces)
-/// that the compiler turns into a few vector stores instead of a `memcpy` call per piece;
-/// only the bytes counted in `len` are kept. Every method is `#[inline(always)]`: as calls,
-/// each one saved and restored registers and wrote `len` back to memory after every piece,
-/// about a fifth of a row's formatting; inlined into the row loop, `len` stays in a register.
-struct Line<'a> {
-    bytes: &'a mut [u8; LINE_ROOM],
-    len: usize,
+/// Where each column of the table sits in a row. The widths are the same for every row, so
+/// every cell's place is known before the rows are written: a row is its padding stored at
+/// once, then each cell stored at its place (a host right-aligned against its ':'), with no
+/// running length from one cell to the next and no bounds check the compiler cannot drop.
+struct Layout {
+    state: usize,
+    recv_q: usize,
+    send_q: usize,
+    local_colon: usize,
+    peer_colon: usize,
+    /// Where the padding of the last column ends, kept when a timer or processes follow.
+    end: usize,
+    /// How many bytes of spaces cover a row up to `end`, in 16-byte blocks.
+    fill: usize,
 }
 
-impl Line<'_> {
-    #[inline(always)]
-    fn push(&mut self, text: &[u8; 2]) {
-        self.bytes[self.len..self.len + 2].copy_from_slice(text);
-        self.len += 2;
+impl Layout {
+    /// `State Recv-Q Send-Q Local:Port Peer:Port` for these `widths`, after a watch mark of
+    /// `mark` bytes.
+    fn new(widths: &[usize; 7], mark: usize) -> Layout {
+        let at = |offset: usize| offset.min(ROW_START_LIMIT);
+        let state = at(mark);
+        let recv_q = at(state + widths[0] + 1);
+        let send_q = at(recv_q + widths[1] + 1);
+        let local_colon = at(send_q + widths[2] + 1 + widths[3]);
+        let peer_colon = at(local_colon + 1 + widths[4] + 1 + widths[5]);
+        let end = at(peer_colon + 1 + widths[6]);
+        Layout { state, recv_q, send_q, local_colon, peer_colon, end, fill: end.next_multiple_of(16) }
     }
+}
 
-    #[inline(always)]
-    fn byte(&mut self, b: u8) {
-        self.bytes[self.len] = b;
-        self.len += 1;
-    }
+/// One table row, written in place by fixed-size stores that the compiler turns into a few
+/// vector moves: spaces first, then each cell at its place, left to right (a store may run
+/// on into the cells after it, which are written later, or into padding, with spaces).
+/// Every method is `#[inline(always)]`, so the layout's offsets stay in registers.
+struct Row<'a> {
+    bytes: &'a mut [u8; LINE_ROOM],
+}
 
+impl Row<'_> {
     #[inline(always)]
-    fn spaces(&mut self, n: usize) {
-        self.bytes[self.len..self.len + 48].copy_from_slice(&[b' '; 48]);
-        self.len += n.min(48);
-    }
-
-    /// A left-aligned cell padded to `width`.
-    #[inline(always)]
-    fn cell(&mut self, cell: &ShortText, width: usize) {
-        self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
-        self.len += cell.len;
-        self.spaces(width.saturating_sub(cell.len));
-    }
-
-    /// ss's name of the state, from a table of names padded to 16 bytes.
-    #[inline(always)]
-    fn state(&mut self, state: TcpState, width: usize) {
-        let (name, len) = &STATE_CELLS[usize::from(state.code())];
-        self.bytes[self.len..self.len + 16].copy_from_slice(name);
-        self.len += len;
-        self.spaces(width.saturating_sub(*len));
-    }
-
-    /// A number left-aligned and padded to `width`, its digits written in place.
-    #[inline(always)]
-    fn number(&mut self, n: u64, width: usize) {
-        // Queues are empty on most sockets: one digit needs neither a count nor the pair loop.
-        let len = match n {
-            0..=9 => {
-                self.bytes[self.len] = b'0' + n as u8;
-                1
-            }
-            _ => {
-                let len = digits(n);
-                write_digits(&mut self.bytes[self.len..self.len + len], n);
-                len
-            }
-        };
-        self.len += len;
-        self.spaces(width.saturating_sub(len));
-    }
-
-    /// ss's port text, `*` for none (a listener's peer), padded to `width`. Returns where the
-    /// text ends, before the padding.
-    #[inline(always)]
-    fn port(&mut self, port: u16, width: usize) -> usize {
-        let start = self.len;
-        match port {
-            0 => self.byte(b'*'),
-            _ => {
-                let len = digits(u64::from(port));
-                write_digits(&mut self.bytes[start..start + len], u64::from(port));
-                self.len += len;
-            }
+    fn spaces(&mut self, layout: &Layout) {
+        for block in self.bytes[..layout.fill].chunks_exact_mut(16) {
+            block.copy_from_slice(&[b' '; 16]);
         }
-        let end = self.len;
-        self.spaces(width.saturating_sub(end - start));
-        end
     }
 
-    /// A host right-aligned to `width`, then the ':' before its port. IPv4, the common case,
-    /// is written in place octet by octet (each with a dot; the last dot becomes the ':').
     #[inline(always)]
-    fn host(&mut self, ip: IpAddr, width: usize) {
-        match ip {
+    fn mark(&mut self, mark: &[u8; 2]) {
+        self.bytes[..2].copy_from_slice(mark);
+    }
+
+    /// ss's name of the state, from a table of names padded with spaces to 16 bytes.
+    #[inline(always)]
+    fn state(&mut self, at: usize, state: TcpState) {
+        self.bytes[at..at + 16].copy_from_slice(&STATE_CELLS[usize::from(state.code())].0);
+    }
+
+    /// A cell of text (a changed state), left-aligned.
+    #[inline(always)]
+    fn cell(&mut self, at: usize, cell: &ShortText) {
+        self.bytes[at..at + 48].copy_from_slice(&cell.bytes);
+    }
+
+    /// A number, left-aligned.
+    #[inline(always)]
+    fn number(&mut self, at: usize, n: u32) {
+        // Queues are empty on most sockets: one digit needs neither a count nor the pair loop.
+        match n {
+            0..=9 => self.bytes[at] = b'0' + n as u8,
+            _ => write_digits(&mut self.bytes[at..at + digits(u64::from(n))], u64::from(n)),
+        }
+    }
+
+    /// A host right-aligned against the ':' at `colon`, the ':', and the port after it (`*`
+    /// for none, a listener's peer). Returns where the port ends. IPv4, the common case, is
+    /// written octet by octet, each with its dot (the last one's is covered by the ':').
+    #[inline(always)]
+    fn end(&mut self, colon: usize, end: SocketAddr) -> usize {
+        match end.ip() {
             IpAddr::V4(ip) => {
-                self.spaces(width.saturating_sub(v4_width(ip)));
+                let mut at = colon.saturating_sub(v4_width(ip));
                 for octet in ip.octets() {
                     let entry = &OCTETS[usize::from(octet)];
-                    self.bytes[self.len..self.len + 4].copy_from_slice(&entry[..4]);
-                    self.len += usize::from(entry[4]);
+                    self.bytes[at..at + 4].copy_from_slice(&entry[..4]);
+                    at += usize::from(entry[4]);
                 }
-                self.bytes[self.len - 1] = b':';
             }
-            IpAddr::V6(_) => {
+            ip @ IpAddr::V6(_) => {
                 let cell = ShortText::host(ip);
-                self.spaces(width.saturating_sub(cell.len));
-                self.bytes[self.len..self.len + 48].copy_from_slice(&cell.bytes);
-                self.len += cell.len;
-                self.byte(b':');
+                let at = colon.saturating_sub(cell.len);
+                self.bytes[at..at + 48].copy_from_slice(&cell.bytes);
+            }
+        }
+        self.bytes[colon] = b':';
+        let at = colon + 1;
+        match end.port() {
+            0 => {
+                self.bytes[at] = b'*';
+                at + 1
+            }
+            port => {
+                let len = digits(u64::from(port));
+                write_digits(&mut self.bytes[at..at + len], u64::from(port));
+                at + len
             }
         }
     }
