@@ -11,7 +11,7 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 use crate::addr::{self, Endpoint};
 use crate::output::OutputArgs;
-use crate::sockopt::SockOpts;
+use crate::sockopt::{Pmtudisc, SockOpts};
 use crate::units::{parse_buffer_bytes, parse_duration, parse_nonzero_bytes};
 
 /// The default port of echo, udp: the article's examples use 5500.
@@ -471,6 +471,20 @@ pub struct PingArgs {
     /// Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)
     #[arg(long)]
     pub dgram: bool,
+    /// Path MTU discovery, as iputils' -M: do (set DF; a probe over the path MTU fails here
+    /// with "message too long"), want (set DF, but fragment locally what is too big), dont (no DF)
+    #[arg(short = 'M', long = "pmtudisc", value_name = "do|want|dont", value_parser = parse_pmtudisc)]
+    pub pmtudisc: Option<Pmtudisc>,
+}
+
+/// `-M`: iputils' words, in either case.
+fn parse_pmtudisc(text: &str) -> Result<Pmtudisc, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "do" => Ok(Pmtudisc::Do),
+        "want" => Ok(Pmtudisc::Want),
+        "dont" => Ok(Pmtudisc::Dont),
+        _ => Err(format!("'{text}': expected do, want or dont")),
+    }
 }
 
 #[derive(Args, Debug)]

@@ -253,6 +253,7 @@ fn bad_hosts_and_flags_exit_2_with_one_line() {
         (vec!["ping", "-i", "soon", "127.0.0.1"], "'soon': expected a duration"),
         (vec!["ping", "-4", "::1"], "host ::1 is not IPv4 (-4)"),
         (vec!["ping", "-I", "no/such", "127.0.0.1"], "-I 'no/such'"),
+        (vec!["ping", "-M", "probe", "127.0.0.1"], "--pmtudisc 'probe': expected do, want or dont"),
         (vec!["ping"], "HOST"),
     ] {
         let out = sockkit().args(&args).assert().code(2);
@@ -737,4 +738,50 @@ fn the_unprivileged_path_needs_ping_group_range_and_says_so_as_root() {
     // As root, raw still works there.
     let out = ping_in(&lab.client, &["-v", "-c", "1", TARGET_V4]);
     assert!(out.status.success() && text(&out.stdout).contains("ipv4 icmp socket: raw"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// iputils flags: -M, -Q, -p, -O
+
+/// A namespace of our own whose loopback has the smallest MTU IPv6 allows, so that `-s 1400`
+/// is over the path MTU for 127.0.0.1 and ::1 alike.
+fn small_mtu_netns(tag: &str) -> Netns {
+    let ns = Netns::new(&format!("skpf-{tag}-{}", std::process::id()));
+    ns.ip(&["link", "set", "lo", "mtu", "1280"]);
+    // Lets the --dgram runs below open ping sockets (as root, group 0).
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    ns
+}
+
+#[test]
+fn pmtudisc_do_fails_locally_over_the_path_mtu_as_iputils_says_and_want_fragments_as_root() {
+    if !have_root("pmtudisc_do_fails_locally_over_the_path_mtu_as_iputils_says_and_want_fragments_as_root") {
+        return;
+    }
+    let ns = small_mtu_netns("mtu");
+    for kind in ["--raw", "--dgram"] {
+        for (host, mtu_text, spelling) in [("127.0.0.1", "mtu=1280", "do"), ("::1", "mtu: 1280", "DO")] {
+            let what = format!("{kind} {host}");
+            // Over the MTU with DF: every probe fails at send, in iputils' words, and nothing
+            // was answered: exit 1 as iputils (CLI.md: the check came out negative).
+            let out = ping_in(&ns, &[kind, "-c", "2", "-i", "0.05", "-M", spelling, "-s", "1400", host]);
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{what}: {stdout}{stderr}");
+            let line = format!("sockkit: local error: message too long, {mtu_text}");
+            assert_eq!(stderr.lines().collect::<Vec<_>>(), [&line[..], &line[..]], "{what}: {stderr}");
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received, stats.errors), (2, 0, 2), "{what}: {stdout}");
+            // The same size with local fragmentation allowed (want), or without DF (dont),
+            // is answered; and under the MTU, do is answered too.
+            for (policy, size) in [("want", "1400"), ("dont", "1400"), ("do", "1200")] {
+                let out = ping_in(&ns, &[kind, "-c", "2", "-i", "0.05", "-M", policy, "-s", size, host]);
+                let stdout = text(&out.stdout);
+                assert!(out.status.success(), "{what} -M {policy}: {stdout}{}", text(&out.stderr));
+                let bytes = format!("{} bytes from {host}:", size.parse::<usize>().unwrap() + 8);
+                let lines = reply_lines(&stdout);
+                assert_eq!(lines.len(), 2, "{what} -M {policy}: {stdout}");
+                assert!(lines.iter().all(|l| l.starts_with(&bytes)), "{what} -M {policy}: {stdout}");
+            }
+        }
+    }
 }
