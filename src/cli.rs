@@ -475,6 +475,19 @@ pub struct PingArgs {
     /// with "message too long"), want (set DF, but fragment locally what is too big), dont (no DF)
     #[arg(short = 'M', long = "pmtudisc", value_name = "do|want|dont", value_parser = parse_pmtudisc)]
     pub pmtudisc: Option<Pmtudisc>,
+    /// Type of service / traffic class byte of probes, 0-255 or 0x00-0xff (IP_TOS, IPV6_TCLASS),
+    /// as iputils' -Q: DSCP in the high 6 bits, ECN in the low 2
+    #[arg(short = 'Q', long = "tos", value_name = "TOS", value_parser = parse_tos)]
+    pub tos: Option<u8>,
+}
+
+/// `-Q`: decimal or `0x` hex, one byte.
+fn parse_tos(text: &str) -> Result<u8, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u8::from_str_radix(hex, 16),
+        None => text.parse::<u8>(),
+    };
+    parsed.map_err(|_| format!("'{text}': expected a TOS byte, 0-255 or 0x00-0xff"))
 }
 
 /// `-M`: iputils' words, in either case.
@@ -627,6 +640,18 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
         whole_tree().debug_assert();
+    }
+
+    #[test]
+    fn tos_values_are_one_byte_in_decimal_or_hex() {
+        assert_eq!(parse_tos("0"), Ok(0));
+        assert_eq!(parse_tos("184"), Ok(184));
+        assert_eq!(parse_tos("0xb8"), Ok(0xb8));
+        assert_eq!(parse_tos("0XFF"), Ok(255));
+        for bad in ["256", "0x100", "-1", "abc", "0x", "", "0xg1", " 1"] {
+            let err = parse_tos(bad).unwrap_err();
+            assert_eq!(err, format!("'{bad}': expected a TOS byte, 0-255 or 0x00-0xff"));
+        }
     }
 
     #[test]

@@ -319,6 +319,8 @@ pub struct IcmpOpts {
     pub only: Option<IcmpKind>,
     /// Path MTU discovery policy (`ping -M`); the kernel's default (`ip_no_pmtu_disc`) if None.
     pub pmtudisc: Option<Pmtudisc>,
+    /// IP_TOS / IPV6_TCLASS of probes (`ping -Q`).
+    pub tos: Option<u8>,
 }
 
 /// A path MTU discovery policy: IP_MTU_DISCOVER / IPV6_MTU_DISCOVER.
@@ -356,6 +358,20 @@ pub fn set_pmtudisc(sock: &Socket, v6: bool, policy: Pmtudisc) -> io::Result<()>
 pub fn pmtudisc(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
     let (level, name) =
         if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) };
+    getsockopt_int(sock.as_raw_fd(), level, name)
+}
+
+/// Sets the type of service (IPv4, IP_TOS) or traffic class (IPv6, IPV6_TCLASS) byte of what the
+/// socket sends.
+pub fn set_tos(sock: &Socket, v6: bool, tos: u8) -> io::Result<()> {
+    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
+    setsockopt(sock.as_raw_fd(), level, name, &libc::c_int::from(tos))
+}
+
+/// The socket's IP_TOS / IPV6_TCLASS.
+#[cfg(test)]
+pub fn tos(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
+    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
     getsockopt_int(sock.as_raw_fd(), level, name)
 }
 
@@ -461,6 +477,9 @@ fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow
                 if v6 { (libc::SOL_IPV6, libc::IPV6_RECVERR) } else { (libc::SOL_IP, libc::IP_RECVERR) };
             setsockopt(fd, level, name, &on).context("setsockopt IP_RECVERR")?;
         }
+    }
+    if let Some(tos) = opts.tos {
+        set_tos(&sock, v6, tos).context(if v6 { "setsockopt IPV6_TCLASS" } else { "setsockopt IP_TOS" })?;
     }
     // The kernel's receive time of each reply, so an rtt leaves out our own wake-up.
     setsockopt(fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &on).context("setsockopt SO_TIMESTAMPNS")?;
@@ -631,6 +650,19 @@ mod tests {
             ] {
                 set_pmtudisc(&sock, v6, policy).unwrap();
                 assert_eq!(pmtudisc(&sock, v6).unwrap(), want, "v6 {v6} {policy:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_tos_byte_reaches_ipv4_and_ipv6_sockets_whole() {
+        for (v6, domain) in [(false, Domain::IPV4), (true, Domain::IPV6)] {
+            let sock = Socket::new(domain, Type::DGRAM, None).unwrap();
+            assert_eq!(tos(&sock, v6).unwrap(), 0);
+            // DSCP EF (0xb8), then with both ECN bits, which datagram sockets keep.
+            for value in [0xb8u8, 0x1f, 0xff, 0] {
+                set_tos(&sock, v6, value).unwrap();
+                assert_eq!(tos(&sock, v6).unwrap(), libc::c_int::from(value), "v6 {v6}");
             }
         }
     }

@@ -254,6 +254,9 @@ fn bad_hosts_and_flags_exit_2_with_one_line() {
         (vec!["ping", "-4", "::1"], "host ::1 is not IPv4 (-4)"),
         (vec!["ping", "-I", "no/such", "127.0.0.1"], "-I 'no/such'"),
         (vec!["ping", "-M", "probe", "127.0.0.1"], "--pmtudisc 'probe': expected do, want or dont"),
+        (vec!["ping", "-Q", "256", "127.0.0.1"], "--tos '256': expected a TOS byte, 0-255 or 0x00-0xff"),
+        (vec!["ping", "-Q", "0x100", "::1"], "--tos '0x100': expected a TOS byte"),
+        (vec!["ping", "-Q", "abc", "127.0.0.1"], "--tos 'abc': expected a TOS byte"),
         (vec!["ping"], "HOST"),
     ] {
         let out = sockkit().args(&args).assert().code(2);
@@ -781,6 +784,115 @@ fn pmtudisc_do_fails_locally_over_the_path_mtu_as_iputils_says_and_want_fragment
                 let lines = reply_lines(&stdout);
                 assert_eq!(lines.len(), 2, "{what} -M {policy}: {stdout}");
                 assert!(lines.iter().all(|l| l.starts_with(&bytes)), "{what} -M {policy}: {stdout}");
+            }
+        }
+    }
+}
+
+/// A raw ICMP (or ICMPv6) socket opened inside `ns` (from a thread that enters it), which sees
+/// every ICMP packet of that namespace, our probes included. IPv6 ones report each packet's
+/// traffic class (IPV6_RECVTCLASS), since no IPv6 header reaches a raw ICMPv6 socket.
+fn icmp_sniffer_in(ns: &Netns, v6: bool) -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    let name = ns.name.clone();
+    std::thread::spawn(move || {
+        common::netns::enter(&name);
+        let (family, protocol) =
+            if v6 { (libc::AF_INET6, libc::IPPROTO_ICMPV6) } else { (libc::AF_INET, libc::IPPROTO_ICMP) };
+        // SAFETY: plain socket(2); the fd is owned at once.
+        let fd = unsafe {
+            libc::socket(family, libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, protocol)
+        };
+        assert!(fd >= 0, "raw socket: {}", std::io::Error::last_os_error());
+        // SAFETY: fd is a fresh descriptor nobody else owns.
+        let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+        if v6 {
+            let on: libc::c_int = 1;
+            // SAFETY: a live c_int and its size.
+            let rc = unsafe {
+                libc::setsockopt(
+                    std::os::fd::AsRawFd::as_raw_fd(&fd),
+                    libc::SOL_IPV6,
+                    libc::IPV6_RECVTCLASS,
+                    (&on as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+            assert_eq!(rc, 0, "IPV6_RECVTCLASS: {}", std::io::Error::last_os_error());
+        }
+        fd
+    })
+    .join()
+    .expect("sniffer thread")
+}
+
+/// The TOS / traffic class byte of each echo request the sniffer has queued, emptying its queue.
+fn echo_request_classes(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<u8> {
+    use std::os::fd::AsRawFd;
+    let mut classes = Vec::new();
+    let mut buf = vec![0u8; 65_536];
+    let mut control = [0u8; 128];
+    loop {
+        let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+        // SAFETY: all-zero is a valid msghdr.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = control.len();
+        // SAFETY: msg points into live buffers with their sizes.
+        let n = unsafe { libc::recvmsg(sniffer.as_raw_fd(), &mut msg, libc::MSG_DONTWAIT) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock, "recvmsg: {e}");
+            return classes;
+        }
+        let packet = &buf[..n as usize];
+        if !v6 {
+            // The IPv4 header comes first; its second byte is the TOS.
+            let ihl = usize::from(packet[0] & 0x0f) * 4;
+            if packet.get(ihl) == Some(&8) {
+                classes.push(packet[1]);
+            }
+            continue;
+        }
+        if packet.first() != Some(&128) {
+            continue;
+        }
+        // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
+        unsafe {
+            let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+            while !cmsg.is_null() {
+                if (*cmsg).cmsg_level == libc::SOL_IPV6 && (*cmsg).cmsg_type == libc::IPV6_TCLASS {
+                    let class = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const libc::c_int);
+                    classes.push(class as u8);
+                }
+                cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+            }
+        }
+    }
+}
+
+#[test]
+fn probes_carry_the_tos_byte_given_in_decimal_or_hex_on_ipv4_and_ipv6_as_root() {
+    if !have_root("probes_carry_the_tos_byte_given_in_decimal_or_hex_on_ipv4_and_ipv6_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-tos-{}", std::process::id()));
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    let sniffers = [icmp_sniffer_in(&ns, false), icmp_sniffer_in(&ns, true)];
+    for kind in ["--raw", "--dgram"] {
+        for (tos, want) in [(None, 0u8), (Some("0xb8"), 0xb8), (Some("40"), 40), (Some("0x03"), 3)] {
+            let mut args = vec![kind, "-c", "2", "-i", "0.05"];
+            if let Some(tos) = tos {
+                args.extend(["-Q", tos]);
+            }
+            args.extend(["127.0.0.1", "::1"]);
+            let out = ping_in(&ns, &args);
+            assert!(out.status.success(), "{args:?}: {}{}", text(&out.stdout), text(&out.stderr));
+            // ping has exited after its replies, so its requests sit in the sniffers' queues.
+            for (v6, sniffer) in [(false, &sniffers[0]), (true, &sniffers[1])] {
+                assert_eq!(echo_request_classes(sniffer, v6), [want, want], "{args:?} v6 {v6}");
             }
         }
     }

@@ -165,6 +165,7 @@ fn icmp_opts(args: &PingArgs) -> anyhow::Result<IcmpOpts> {
             _ => None,
         },
         pmtudisc: args.pmtudisc,
+        tos: args.tos,
         ..IcmpOpts::default()
     };
     match args.interface.as_deref() {
