@@ -299,6 +299,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s t -l ttl -d 'IP
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s I -l interface -d 'Source address, or interface name (SO_BINDTODEVICE)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s M -l pmtudisc -d 'Path MTU discovery, as iputils\' -M: do (set DF; a probe over the path MTU fails here with "message too long"), want (set DF, but fragment locally what is too big), dont (no DF)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s Q -l tos -d 'Type of service / traffic class byte of probes, 0-255 or 0x00-0xff (IP_TOS, IPV6_TCLASS), as iputils\' -Q: DSCP in the high 6 bits, ECN in the low 2' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s p -l pattern -d 'Up to 16 bytes in hex (ff00) that fill the payload after the send stamp, as iputils\' -p; an odd last digit is a byte of its own (fff is ff 0f), as in iputils' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"

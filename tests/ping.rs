@@ -257,6 +257,11 @@ fn bad_hosts_and_flags_exit_2_with_one_line() {
         (vec!["ping", "-Q", "256", "127.0.0.1"], "--tos '256': expected a TOS byte, 0-255 or 0x00-0xff"),
         (vec!["ping", "-Q", "0x100", "::1"], "--tos '0x100': expected a TOS byte"),
         (vec!["ping", "-Q", "abc", "127.0.0.1"], "--tos 'abc': expected a TOS byte"),
+        (vec!["ping", "-p", "xyz", "127.0.0.1"], "--pattern 'xyz': expected 1 to 16 bytes in hex digits"),
+        (
+            vec!["ping", "-p", "000102030405060708090a0b0c0d0e0f10", "127.0.0.1"],
+            "--pattern '000102030405060708090a0b0c0d0e0f10': expected 1 to 16 bytes",
+        ),
         (vec!["ping"], "HOST"),
     ] {
         let out = sockkit().args(&args).assert().code(2);
@@ -826,8 +831,14 @@ fn icmp_sniffer_in(ns: &Netns, v6: bool) -> std::os::fd::OwnedFd {
     .expect("sniffer thread")
 }
 
-/// The TOS / traffic class byte of each echo request the sniffer has queued, emptying its queue.
-fn echo_request_classes(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<u8> {
+/// An echo request the sniffer saw: its TOS / traffic class byte and its ICMP payload.
+struct SniffedRequest {
+    class: u8,
+    payload: Vec<u8>,
+}
+
+/// The echo requests the sniffer has queued, emptying its queue.
+fn sniffed_requests(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<SniffedRequest> {
     use std::os::fd::AsRawFd;
     let mut classes = Vec::new();
     let mut buf = vec![0u8; 65_536];
@@ -851,12 +862,12 @@ fn echo_request_classes(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<u8> {
         if !v6 {
             // The IPv4 header comes first; its second byte is the TOS.
             let ihl = usize::from(packet[0] & 0x0f) * 4;
-            if packet.get(ihl) == Some(&8) {
-                classes.push(packet[1]);
+            if packet.get(ihl) == Some(&8) && packet.len() >= ihl + 8 {
+                classes.push(SniffedRequest { class: packet[1], payload: packet[ihl + 8..].to_vec() });
             }
             continue;
         }
-        if packet.first() != Some(&128) {
+        if packet.first() != Some(&128) || packet.len() < 8 {
             continue;
         }
         // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
@@ -865,7 +876,7 @@ fn echo_request_classes(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<u8> {
             while !cmsg.is_null() {
                 if (*cmsg).cmsg_level == libc::SOL_IPV6 && (*cmsg).cmsg_type == libc::IPV6_TCLASS {
                     let class = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const libc::c_int);
-                    classes.push(class as u8);
+                    classes.push(SniffedRequest { class: class as u8, payload: packet[8..].to_vec() });
                 }
                 cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
             }
@@ -892,8 +903,68 @@ fn probes_carry_the_tos_byte_given_in_decimal_or_hex_on_ipv4_and_ipv6_as_root() 
             assert!(out.status.success(), "{args:?}: {}{}", text(&out.stdout), text(&out.stderr));
             // ping has exited after its replies, so its requests sit in the sniffers' queues.
             for (v6, sniffer) in [(false, &sniffers[0]), (true, &sniffers[1])] {
-                assert_eq!(echo_request_classes(sniffer, v6), [want, want], "{args:?} v6 {v6}");
+                let classes: Vec<u8> = sniffed_requests(sniffer, v6).iter().map(|r| r.class).collect();
+                assert_eq!(classes, [want, want], "{args:?} v6 {v6}");
             }
         }
     }
+}
+
+#[test]
+fn a_pattern_fills_the_payload_on_the_wire_and_comes_back_as_iputils_prints_it_as_root() {
+    if !have_root("a_pattern_fills_the_payload_on_the_wire_and_comes_back_as_iputils_prints_it_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-pat-{}", std::process::id()));
+    let sniffers = [icmp_sniffer_in(&ns, false), icmp_sniffer_in(&ns, true)];
+    // fff is ff 0f, as iputils reads an odd last digit.
+    for (pattern, bytes, shown) in [("ff00", &[0xffu8, 0x00][..], "0xff00"), ("fff", &[0xff, 0x0f], "0xff0f")]
+    {
+        let out = ping_in(&ns, &["-c", "2", "-i", "0.05", "-s", "40", "-p", pattern, "127.0.0.1", "::1"]);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+        assert_eq!(stdout.lines().next(), Some(&format!("PATTERN: {shown}")[..]), "{stdout}");
+        assert_eq!(reply_lines(&stdout).len(), 4, "{stdout}");
+        assert!(!stdout.contains("wrong data byte"), "{stdout}");
+        for (v6, sniffer) in [(false, &sniffers[0]), (true, &sniffers[1])] {
+            let requests = sniffed_requests(sniffer, v6);
+            assert_eq!(requests.len(), 2, "v6 {v6}");
+            for request in requests {
+                // The 8-byte send stamp, then the pattern repeated from payload byte 8 on.
+                assert_eq!(request.payload.len(), 40);
+                let want: Vec<u8> = (8..40).map(|i| bytes[i % bytes.len()]).collect();
+                assert_eq!(request.payload[8..], want[..], "{pattern} v6 {v6}");
+            }
+        }
+    }
+    // -q hides the PATTERN line, as in iputils; --json gives it as an event.
+    let out = ping_in(&ns, &["-q", "-c", "1", "-p", "ab", "127.0.0.1"]);
+    assert!(out.status.success() && !text(&out.stdout).contains("PATTERN"), "{}", text(&out.stdout));
+    let out = ns
+        .command(&bin())
+        .args(["--json", "ping", "-c", "1", "-p", "AB01", "127.0.0.1"])
+        .output()
+        .expect("run sockkit");
+    let first = text(&out.stdout).lines().next().map(str::to_string).unwrap_or_default();
+    let first: serde_json::Value = serde_json::from_str(&first).expect("json line");
+    assert_eq!(first, serde_json::json!({"event": "pattern", "pattern_hex": "ab01"}));
+}
+
+#[test]
+fn a_reply_that_differs_from_the_pattern_names_the_byte_as_iputils_does_as_root() {
+    if !have_root("a_reply_that_differs_from_the_pattern_names_the_byte_as_iputils_does_as_root") {
+        return;
+    }
+    let lab = Lab::new("pfpat");
+    let _responder = lab.responder(Impairment { corrupt: vec![2], ..Impairment::default() });
+    let out = ping_in(&lab.client, &["-c", "3", "-i", "0.05", "-p", "ff00", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    // The responder flips every bit of one byte: the wire carried the pattern's byte there, and
+    // ping compared the reply against the pattern, not its counting bytes.
+    let expected = [0xffu8, 0x00][CORRUPT_OFFSET % 2];
+    let line =
+        format!("wrong data byte #{CORRUPT_OFFSET} should be 0x{expected:x} but was 0x{:x}", expected ^ 0xff);
+    assert_eq!(stdout.matches(&line).count(), 2, "{line}: {stdout}");
+    assert_eq!(stdout.matches("wrong data byte").count(), 2, "{stdout}");
 }

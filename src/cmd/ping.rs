@@ -69,6 +69,8 @@ struct Plan {
     timing: bool,
     /// -D: reply and error lines start with the time of day.
     timestamps: bool,
+    /// -p: the bytes the payload repeats after the stamp; empty: iputils' counting bytes.
+    pattern: Vec<u8>,
 }
 
 impl Plan {
@@ -94,6 +96,7 @@ impl Plan {
             size,
             timing: size >= TIMING_MIN_PAYLOAD,
             timestamps: args.timestamps,
+            pattern: args.pattern.clone().map(|p| p.0).unwrap_or_default(),
         })
     }
 }
@@ -364,6 +367,11 @@ impl Pinger {
     }
 
     fn run(&mut self, lp: &mut EventLoop, out: &mut Printer) -> anyhow::Result<()> {
+        if !self.plan.pattern.is_empty() {
+            out.normal(&PatternInfo {
+                pattern_hex: self.plan.pattern.iter().map(|b| format!("{b:02x}")).collect(),
+            })?;
+        }
         for host in &self.hosts {
             out.result(&Start {
                 host: host.target.name.clone(),
@@ -521,7 +529,7 @@ impl Pinger {
         let Some(sock) = &self.socks[host.family] else { return Ok(false) };
         let seq = host.next_seq;
         let packet = &mut self.packet;
-        icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp);
+        icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp, &self.plan.pattern);
         let sent = Sent { at: now, wall: SystemTime::now(), stamp };
         let result = loop {
             match sock.sock.send_to(packet.bytes(), &host.dest) {
@@ -794,7 +802,7 @@ impl Pinger {
         }
         // Only the reply line tells of a payload that came back different (as iputils), so
         // -f and -q skip the byte-by-byte check.
-        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
+        let check = icmp::check_payload_of(plan.size, sent.stamp, &plan.pattern, payload);
         let several = self.several;
         let host = &self.hosts[i];
         out.normal(&Reply {
@@ -1114,6 +1122,19 @@ impl Record for SocketInfo {
         };
         let id = self.id.map_or_else(|| "id chosen by the kernel".to_string(), |id| format!("id {id}"));
         out.push_str(&paint.dim(format!("{} icmp socket: {why}, {id}", self.family)));
+    }
+}
+
+/// iputils' `PATTERN: 0xff00` line, before the first `PING` line (hidden by -q, as there).
+#[derive(Serialize)]
+struct PatternInfo {
+    pattern_hex: String,
+}
+
+impl Record for PatternInfo {
+    const EVENT: &'static str = "pattern";
+    fn human(&self, out: &mut String, _paint: Paint) {
+        out.push_str(&format!("PATTERN: 0x{}", self.pattern_hex));
     }
 }
 
