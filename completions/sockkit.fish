@@ -310,6 +310,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 4 -d 'Resolve n
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l raw -d 'Use a raw ICMP socket only (needs CAP_NET_RAW)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l dgram -d 'Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s O -l report-outstanding -d 'Before each probe, report the previous one if it is still unanswered ("no answer yet for icmp_seq=N", as iputils\' -O; shown even with -q, as there)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s v -l verbose -d 'Print more (repeat for even more)'

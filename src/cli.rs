@@ -483,6 +483,10 @@ pub struct PingArgs {
     /// an odd last digit is a byte of its own (fff is ff 0f), as in iputils
     #[arg(short = 'p', long = "pattern", value_name = "PATTERN", value_parser = parse_pattern)]
     pub pattern: Option<Pattern>,
+    /// Before each probe, report the previous one if it is still unanswered ("no answer yet for
+    /// icmp_seq=N", as iputils' -O; shown even with -q, as there)
+    #[arg(short = 'O', long = "report-outstanding")]
+    pub report_outstanding: bool,
 }
 
 /// `-p`'s bytes (a newtype, since clap reads a bare `Vec` as a list of values).

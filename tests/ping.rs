@@ -968,3 +968,65 @@ fn a_reply_that_differs_from_the_pattern_names_the_byte_as_iputils_does_as_root(
     assert_eq!(stdout.matches(&line).count(), 2, "{line}: {stdout}");
     assert_eq!(stdout.matches("wrong data byte").count(), 2, "{stdout}");
 }
+
+#[test]
+fn report_outstanding_names_the_unanswered_probe_as_the_next_one_leaves_as_root() {
+    if !have_root("report_outstanding_names_the_unanswered_probe_as_the_next_one_leaves_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-out-{}", std::process::id()));
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    // The kernel's echo replies to probes 2 and 4 are dropped on their way out.
+    let table = "skpf-drop";
+    ns.run(&["nft", "add", "table", "inet", table]);
+    ns.run(&["nft", "add", "chain", "inet", table, "output", "{ type filter hook output priority 0; }"]);
+    for proto in ["icmp", "icmpv6"] {
+        let rule = format!("{proto} type echo-reply {proto} sequence {{ 2, 4 }} drop");
+        let mut args = vec!["nft", "add", "rule", "inet", table, "output"];
+        args.extend(rule.split(' '));
+        ns.run(&args);
+    }
+    let what_lines = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.contains("icmp_seq="))
+            .map(|l| {
+                let seq = l.split("icmp_seq=").nth(1).unwrap().split(' ').next().unwrap();
+                if l.contains("no answer yet") { format!("none {seq}") } else { format!("reply {seq}") }
+            })
+            .collect()
+    };
+    for kind in ["--raw", "--dgram"] {
+        for host in ["127.0.0.1", "::1"] {
+            let out = ping_in(&ns, &[kind, "-O", "-c", "4", "-i", "0.1", host]);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{kind} {host}: {stdout}{}", text(&out.stderr));
+            // As iputils: the line comes as probe 3 leaves, before its reply; the last probe
+            // has no next one, so nothing is said about 4.
+            assert_eq!(what_lines(&stdout), ["reply 1", "none 2", "reply 3"], "{kind} {host}: {stdout}");
+            assert!(stdout.contains("\nno answer yet for icmp_seq=2\n"), "{stdout}");
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received), (4, 2), "{stdout}");
+        }
+    }
+    // Without -O nothing is said; with -q it still is (as iputils), and the replies are not.
+    let out = ping_in(&ns, &["-c", "3", "-i", "0.05", "127.0.0.1"]);
+    assert_eq!(what_lines(&text(&out.stdout)), ["reply 1", "reply 3"], "{}", text(&out.stdout));
+    let out = ping_in(&ns, &["-q", "-O", "-c", "3", "-i", "0.05", "127.0.0.1", "::1"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let mut lines: Vec<&str> = stdout.lines().filter(|l| l.contains("icmp_seq")).collect();
+    lines.sort();
+    assert_eq!(lines, ["127.0.0.1: no answer yet for icmp_seq=2", "::1: no answer yet for icmp_seq=2"]);
+    // --json: one event per unanswered probe, named as the others are.
+    let out = ns
+        .command(&bin())
+        .args(["--json", "ping", "-O", "-c", "3", "-i", "0.05", "::1"])
+        .output()
+        .expect("run sockkit");
+    let events: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect(l)).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["start", "reply", "no_answer_yet", "reply", "summary"], "{events:?}");
+    assert_eq!(events[2], serde_json::json!({"event": "no_answer_yet", "host": "::1", "seq": 2}));
+}

@@ -71,6 +71,8 @@ struct Plan {
     timestamps: bool,
     /// -p: the bytes the payload repeats after the stamp; empty: iputils' counting bytes.
     pattern: Vec<u8>,
+    /// -O: say so when the previous probe is unanswered as the next one goes.
+    report_outstanding: bool,
 }
 
 impl Plan {
@@ -97,6 +99,7 @@ impl Plan {
             timing: size >= TIMING_MIN_PAYLOAD,
             timestamps: args.timestamps,
             pattern: args.pattern.clone().map(|p| p.0).unwrap_or_default(),
+            report_outstanding: args.report_outstanding,
         })
     }
 }
@@ -571,6 +574,19 @@ impl Pinger {
                     errno_name(&e),
                     sockopt::zone_hint_io(&host.dest, &e),
                 ));
+            }
+        }
+        if self.plan.report_outstanding && !self.plan.flood && host.transmitted > 0 {
+            // iputils' -O looks at the probe before this one only, answered or not (an ICMP
+            // error is no answer), as this one leaves.
+            let previous = seq.wrapping_sub(1);
+            if !matches!(host.probes.get(previous), Some(Probe::Answered(_))) {
+                out.result(&NoAnswerYet {
+                    host: host.target.name.clone(),
+                    seq: previous,
+                    several: self.several,
+                    unix_time: self.plan.timestamps.then(unix_time),
+                })?;
             }
         }
         host.next_seq = seq.wrapping_add(1);
@@ -1264,6 +1280,25 @@ impl Record for ErrorReport {
     fn human(&self, out: &mut String, paint: Paint) {
         line_start(out, self.unix_time, self.several.then_some(&self.host));
         out.push_str(&format!("From {} icmp_seq={} {}", self.from, self.seq, paint.bad(&self.message)));
+    }
+}
+
+/// -O: the previous probe is still unanswered as the next one leaves.
+#[derive(Serialize)]
+struct NoAnswerYet {
+    host: String,
+    seq: u16,
+    #[serde(skip)]
+    several: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unix_time: Option<f64>,
+}
+
+impl Record for NoAnswerYet {
+    const EVENT: &'static str = "no_answer_yet";
+    fn human(&self, out: &mut String, _paint: Paint) {
+        line_start(out, self.unix_time, self.several.then_some(&self.host));
+        out.push_str(&format!("no answer yet for icmp_seq={}", self.seq));
     }
 }
 
