@@ -1030,3 +1030,48 @@ fn report_outstanding_names_the_unanswered_probe_as_the_next_one_leaves_as_root(
     assert_eq!(kinds, ["start", "reply", "no_answer_yet", "reply", "summary"], "{events:?}");
     assert_eq!(events[2], serde_json::json!({"event": "no_answer_yet", "host": "::1", "seq": 2}));
 }
+
+#[test]
+fn pmtudisc_do_reports_the_routers_mtu_then_fails_locally_as_iputils_as_root() {
+    if !have_root("pmtudisc_do_reports_the_routers_mtu_then_fails_locally_as_iputils_as_root") {
+        return;
+    }
+    let lab = Lab::new("pfmtu");
+    lab.client.sysctl("net.ipv4.ping_group_range", "0 0");
+    // The router's link to the target is the narrow one: the first probe gets as far as the
+    // router, which answers with the MTU; the client's kernel remembers it, so the next probes
+    // fail at send.
+    lab.router.ip(&["link", "set", "r1", "mtu", "1280"]);
+    lab.target.ip(&["link", "set", "t0", "mtu", "1280"]);
+    for kind in ["--raw", "--dgram"] {
+        // Forget what the last run learnt.
+        lab.client.ip(&["route", "flush", "cache"]);
+        lab.client.ip(&["-6", "route", "flush", "cache"]);
+        for (host, router, from_router, local) in [
+            (TARGET_V4, ROUTER_V4, "Frag needed and DF set (mtu = 1280)", "mtu=1280"),
+            (TARGET_V6, ROUTER_V6, "Packet too big: mtu=1280", "mtu: 1280"),
+        ] {
+            let out = ping_in(&lab.client, &[kind, "-M", "do", "-s", "1400", "-c", "3", "-i", "0.05", host]);
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{kind} {host}: {stdout}{stderr}");
+            let from = format!("From {router} icmp_seq=1 {from_router}");
+            assert_eq!(
+                stdout.lines().filter(|l| l.starts_with("From ")).collect::<Vec<_>>(),
+                [from],
+                "{stdout}"
+            );
+            let line = format!("sockkit: local error: message too long, {local}");
+            assert_eq!(stderr.lines().collect::<Vec<_>>(), [&line[..], &line[..]], "{kind} {host}: {stderr}");
+            // Each probe is one error: the router's message is not counted twice on a raw
+            // socket, which then also keeps an error queue.
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received, stats.errors), (3, 0, 3), "{stdout}");
+            // Without DF the same size is fragmented and answered.
+            let out =
+                ping_in(&lab.client, &[kind, "-M", "dont", "-s", "1400", "-c", "2", "-i", "0.05", host]);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{kind} {host}: {stdout}{}", text(&out.stderr));
+            assert_eq!(reply_lines(&stdout).len(), 2, "{stdout}");
+        }
+    }
+}
