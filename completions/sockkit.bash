@@ -750,7 +750,7 @@ _sockkit() {
             return 0
             ;;
         sockkit__subcmd__ping)
-            opts="-c -i -W -w -s -t -I -f -D -n -4 -6 -q -v -h -V --count --interval --timeout --deadline --size --ttl --interface --flood --timestamps --numeric --raw --dgram --json --color --quiet --verbose --help --version"
+            opts="-c -i -W -w -s -t -I -f -D -n -4 -6 -M -Q -p -O -q -v -h -V --count --interval --timeout --deadline --size --ttl --interface --flood --timestamps --numeric --raw --dgram --pmtudisc --tos --pattern --report-outstanding --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,6 +809,30 @@ _sockkit() {
                     return 0
                     ;;
                 -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pmtudisc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -M)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tos)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -Q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

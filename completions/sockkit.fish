@@ -297,6 +297,9 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s w -l deadline -
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s s -l size -d 'Payload bytes per probe (the first 8 carry the send time when they fit)' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s t -l ttl -d 'IP time to live / IPv6 hop limit of probes' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s I -l interface -d 'Source address, or interface name (SO_BINDTODEVICE)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s M -l pmtudisc -d 'Path MTU discovery, as iputils\' -M: do (set DF; a probe over the path MTU fails here with "message too long"), want (set DF, but fragment locally what is too big), dont (no DF)' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s Q -l tos -d 'Type of service / traffic class byte of probes, 0-255 or 0x00-0xff (IP_TOS, IPV6_TCLASS), as iputils\' -Q: DSCP in the high 6 bits, ECN in the low 2' -r
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s p -l pattern -d 'Up to 16 bytes in hex (ff00) that fill the payload after the send stamp, as iputils\' -p; an odd last digit is a byte of its own (fff is ff 0f), as in iputils' -r
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l color -d 'Colour: auto (only on a terminal, off when NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -307,6 +310,7 @@ complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 4 -d 'Resolve n
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s 6 -d 'Resolve names to IPv6 only'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l raw -d 'Use a raw ICMP socket only (needs CAP_NET_RAW)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l dgram -d 'Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)'
+complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s O -l report-outstanding -d 'Before each probe, report the previous one if it is still unanswered ("no answer yet for icmp_seq=N", as iputils\' -O; shown even with -q, as there)'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -l json -d 'One JSON object per line on stdout (JSON Lines), each with an "event" field'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s q -l quiet -d 'Print only results and summaries'
 complete -c sockkit -n "__fish_sockkit_using_subcommand ping" -s v -l verbose -d 'Print more (repeat for even more)'

@@ -11,7 +11,7 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 use crate::addr::{self, Endpoint};
 use crate::output::OutputArgs;
-use crate::sockopt::SockOpts;
+use crate::sockopt::{Pmtudisc, SockOpts};
 use crate::units::{parse_buffer_bytes, parse_duration, parse_nonzero_bytes};
 
 /// The default port of echo, udp: the article's examples use 5500.
@@ -471,6 +471,62 @@ pub struct PingArgs {
     /// Use an unprivileged ICMP datagram socket only (net.ipv4.ping_group_range)
     #[arg(long)]
     pub dgram: bool,
+    /// Path MTU discovery, as iputils' -M: do (set DF; a probe over the path MTU fails here
+    /// with "message too long"), want (set DF, but fragment locally what is too big), dont (no DF)
+    #[arg(short = 'M', long = "pmtudisc", value_name = "do|want|dont", value_parser = parse_pmtudisc)]
+    pub pmtudisc: Option<Pmtudisc>,
+    /// Type of service / traffic class byte of probes, 0-255 or 0x00-0xff (IP_TOS, IPV6_TCLASS),
+    /// as iputils' -Q: DSCP in the high 6 bits, ECN in the low 2
+    #[arg(short = 'Q', long = "tos", value_name = "TOS", value_parser = parse_tos)]
+    pub tos: Option<u8>,
+    /// Up to 16 bytes in hex (ff00) that fill the payload after the send stamp, as iputils' -p;
+    /// an odd last digit is a byte of its own (fff is ff 0f), as in iputils
+    #[arg(short = 'p', long = "pattern", value_name = "PATTERN", value_parser = parse_pattern)]
+    pub pattern: Option<Pattern>,
+    /// Before each probe, report the previous one if it is still unanswered ("no answer yet for
+    /// icmp_seq=N", as iputils' -O; shown even with -q, as there)
+    #[arg(short = 'O', long = "report-outstanding")]
+    pub report_outstanding: bool,
+}
+
+/// `-p`'s bytes (a newtype, since clap reads a bare `Vec` as a list of values).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern(pub Vec<u8>);
+
+/// iputils' `-p`: at most this many pattern bytes.
+const MAX_PATTERN_BYTES: usize = 16;
+
+/// `-p`: hex digits, two to a byte, at most 16 bytes. iputils quietly drops bytes past the
+/// 16th; a pattern that long is refused here instead, so nothing typed is lost unseen.
+fn parse_pattern(text: &str) -> Result<Pattern, String> {
+    let expected = || format!("'{text}': expected 1 to 16 bytes in hex digits, such as ff00");
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) || text.len() > 2 * MAX_PATTERN_BYTES {
+        return Err(expected());
+    }
+    // Every byte is an ASCII hex digit by now.
+    let digit = |d: &u8| (*d as char).to_digit(16).unwrap_or(0) as u8;
+    Ok(Pattern(
+        text.as_bytes().chunks(2).map(|pair| pair.iter().fold(0, |byte, d| byte << 4 | digit(d))).collect(),
+    ))
+}
+
+/// `-Q`: decimal or `0x` hex, one byte.
+fn parse_tos(text: &str) -> Result<u8, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u8::from_str_radix(hex, 16),
+        None => text.parse::<u8>(),
+    };
+    parsed.map_err(|_| format!("'{text}': expected a TOS byte, 0-255 or 0x00-0xff"))
+}
+
+/// `-M`: iputils' words, in either case.
+fn parse_pmtudisc(text: &str) -> Result<Pmtudisc, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "do" => Ok(Pmtudisc::Do),
+        "want" => Ok(Pmtudisc::Want),
+        "dont" => Ok(Pmtudisc::Dont),
+        _ => Err(format!("'{text}': expected do, want or dont")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -613,6 +669,31 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
         whole_tree().debug_assert();
+    }
+
+    #[test]
+    fn tos_values_are_one_byte_in_decimal_or_hex() {
+        assert_eq!(parse_tos("0"), Ok(0));
+        assert_eq!(parse_tos("184"), Ok(184));
+        assert_eq!(parse_tos("0xb8"), Ok(0xb8));
+        assert_eq!(parse_tos("0XFF"), Ok(255));
+        for bad in ["256", "0x100", "-1", "abc", "0x", "", "0xg1", " 1"] {
+            let err = parse_tos(bad).unwrap_err();
+            assert_eq!(err, format!("'{bad}': expected a TOS byte, 0-255 or 0x00-0xff"));
+        }
+    }
+
+    #[test]
+    fn patterns_are_hex_bytes_as_iputils_reads_them() {
+        assert_eq!(parse_pattern("ff00"), Ok(Pattern(vec![0xff, 0x00])));
+        assert_eq!(parse_pattern("f"), Ok(Pattern(vec![0x0f])));
+        assert_eq!(parse_pattern("fff"), Ok(Pattern(vec![0xff, 0x0f])));
+        assert_eq!(parse_pattern("DeadBeef"), Ok(Pattern(vec![0xde, 0xad, 0xbe, 0xef])));
+        assert_eq!(parse_pattern(&"ab".repeat(16)), Ok(Pattern(vec![0xab; 16])));
+        for bad in ["xyz", "", "0xff", "ff 00", "-1", "f\u{e9}", &"ab".repeat(17), &"a".repeat(33)] {
+            let err = parse_pattern(bad).unwrap_err();
+            assert_eq!(err, format!("'{bad}': expected 1 to 16 bytes in hex digits, such as ff00"));
+        }
     }
 
     #[test]

@@ -317,6 +317,69 @@ pub struct IcmpOpts {
     pub device: Option<String>,
     /// Only this kind (`--raw` / `--dgram`); otherwise raw when allowed, else datagram.
     pub only: Option<IcmpKind>,
+    /// Path MTU discovery policy (`ping -M`); the kernel's default (`ip_no_pmtu_disc`) if None.
+    pub pmtudisc: Option<Pmtudisc>,
+    /// IP_TOS / IPV6_TCLASS of probes (`ping -Q`).
+    pub tos: Option<u8>,
+}
+
+/// A path MTU discovery policy: IP_MTU_DISCOVER / IPV6_MTU_DISCOVER.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pmtudisc {
+    /// DF set; a datagram over the path MTU fails at send with EMSGSIZE.
+    Do,
+    /// DF set, but what is over the path MTU is fragmented locally.
+    Want,
+    /// No DF: routers may fragment.
+    Dont,
+}
+
+impl Pmtudisc {
+    /// The option value: the IPv4 and IPv6 constants are the same numbers (0, 1, 2).
+    fn value(self) -> libc::c_int {
+        match self {
+            Pmtudisc::Do => libc::IP_PMTUDISC_DO,
+            Pmtudisc::Want => libc::IP_PMTUDISC_WANT,
+            Pmtudisc::Dont => libc::IP_PMTUDISC_DONT,
+        }
+    }
+}
+
+/// Sets the path MTU discovery policy of an IPv4 (`v6` false) or IPv6 socket.
+pub fn set_pmtudisc(sock: &Socket, v6: bool, policy: Pmtudisc) -> io::Result<()> {
+    let (level, name) =
+        if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) };
+    setsockopt(sock.as_raw_fd(), level, name, &policy.value())
+}
+
+/// The socket's path MTU discovery option as the kernel holds it (the raw number, since the
+/// kernel has more policies than `Pmtudisc` names). Tests read options back through it.
+#[cfg(test)]
+pub fn pmtudisc(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
+    let (level, name) =
+        if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) };
+    getsockopt_int(sock.as_raw_fd(), level, name)
+}
+
+/// Sets the type of service (IPv4, IP_TOS) or traffic class (IPv6, IPV6_TCLASS) byte of what the
+/// socket sends.
+pub fn set_tos(sock: &Socket, v6: bool, tos: u8) -> io::Result<()> {
+    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
+    setsockopt(sock.as_raw_fd(), level, name, &libc::c_int::from(tos))
+}
+
+/// The socket's IP_TOS / IPV6_TCLASS.
+#[cfg(test)]
+pub fn tos(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
+    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
+    getsockopt_int(sock.as_raw_fd(), level, name)
+}
+
+/// Whether an ICMP socket of this kind, opened with these options, keeps an error queue:
+/// ping sockets always (IP_RECVERR is how their ICMP errors arrive), raw ones only with
+/// `-M do`, to learn the path MTU after a send fails with EMSGSIZE.
+pub fn icmp_error_queue(kind: IcmpKind, opts: &IcmpOpts) -> bool {
+    kind == IcmpKind::Dgram || opts.pmtudisc == Some(Pmtudisc::Do)
 }
 
 /// Opens a non-blocking ICMP (`v6` false) or ICMPv6 socket: raw when the process may, else an
@@ -405,6 +468,19 @@ fn setup_icmp(sock: Socket, kind: IcmpKind, v6: bool, opts: &IcmpOpts) -> anyhow
                 .context("setsockopt IPV6_RECVHOPLIMIT")?;
         }
     }
+    if let Some(policy) = opts.pmtudisc {
+        set_pmtudisc(&sock, v6, policy).context("setsockopt IP_MTU_DISCOVER")?;
+        if kind == IcmpKind::Raw && icmp_error_queue(kind, opts) {
+            // A send over the path MTU fails with EMSGSIZE; the queued error carries the MTU
+            // that iputils prints ("local error: message too long, mtu=1280").
+            let (level, name) =
+                if v6 { (libc::SOL_IPV6, libc::IPV6_RECVERR) } else { (libc::SOL_IP, libc::IP_RECVERR) };
+            setsockopt(fd, level, name, &on).context("setsockopt IP_RECVERR")?;
+        }
+    }
+    if let Some(tos) = opts.tos {
+        set_tos(&sock, v6, tos).context(if v6 { "setsockopt IPV6_TCLASS" } else { "setsockopt IP_TOS" })?;
+    }
     // The kernel's receive time of each reply, so an rtt leaves out our own wake-up.
     setsockopt(fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &on).context("setsockopt SO_TIMESTAMPNS")?;
     // Many hosts or a flood put many replies in flight at once; a small buffer would drop them.
@@ -440,6 +516,15 @@ fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, value: 
         )
     };
     if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+#[cfg(test)]
+fn getsockopt_int(fd: libc::c_int, level: libc::c_int, name: libc::c_int) -> io::Result<libc::c_int> {
+    let mut value: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `value` is a live c_int and `len` its size; the kernel writes at most `len` bytes.
+    let rc = unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut libc::c_int).cast(), &mut len) };
+    if rc == 0 { Ok(value) } else { Err(io::Error::last_os_error()) }
 }
 
 /// Whether a server answers on the socket file at `path`: a connect that succeeds, or that
@@ -552,6 +637,34 @@ mod tests {
         assert_eq!(sock.send_buffer_size().unwrap(), 16384);
         assert_eq!(sock.ttl_v4().unwrap(), 7);
         assert!(!sock.reuse_address().unwrap());
+    }
+
+    #[test]
+    fn each_pmtudisc_policy_reaches_ipv4_and_ipv6_sockets() {
+        for (v6, domain) in [(false, Domain::IPV4), (true, Domain::IPV6)] {
+            let sock = Socket::new(domain, Type::DGRAM, None).unwrap();
+            for (policy, want) in [
+                (Pmtudisc::Do, libc::IP_PMTUDISC_DO),
+                (Pmtudisc::Dont, libc::IP_PMTUDISC_DONT),
+                (Pmtudisc::Want, libc::IP_PMTUDISC_WANT),
+            ] {
+                set_pmtudisc(&sock, v6, policy).unwrap();
+                assert_eq!(pmtudisc(&sock, v6).unwrap(), want, "v6 {v6} {policy:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_tos_byte_reaches_ipv4_and_ipv6_sockets_whole() {
+        for (v6, domain) in [(false, Domain::IPV4), (true, Domain::IPV6)] {
+            let sock = Socket::new(domain, Type::DGRAM, None).unwrap();
+            assert_eq!(tos(&sock, v6).unwrap(), 0);
+            // DSCP EF (0xb8), then with both ECN bits, which datagram sockets keep.
+            for value in [0xb8u8, 0x1f, 0xff, 0] {
+                set_tos(&sock, v6, value).unwrap();
+                assert_eq!(tos(&sock, v6).unwrap(), libc::c_int::from(value), "v6 {v6}");
+            }
+        }
     }
 
     #[test]

@@ -253,6 +253,15 @@ fn bad_hosts_and_flags_exit_2_with_one_line() {
         (vec!["ping", "-i", "soon", "127.0.0.1"], "'soon': expected a duration"),
         (vec!["ping", "-4", "::1"], "host ::1 is not IPv4 (-4)"),
         (vec!["ping", "-I", "no/such", "127.0.0.1"], "-I 'no/such'"),
+        (vec!["ping", "-M", "probe", "127.0.0.1"], "--pmtudisc 'probe': expected do, want or dont"),
+        (vec!["ping", "-Q", "256", "127.0.0.1"], "--tos '256': expected a TOS byte, 0-255 or 0x00-0xff"),
+        (vec!["ping", "-Q", "0x100", "::1"], "--tos '0x100': expected a TOS byte"),
+        (vec!["ping", "-Q", "abc", "127.0.0.1"], "--tos 'abc': expected a TOS byte"),
+        (vec!["ping", "-p", "xyz", "127.0.0.1"], "--pattern 'xyz': expected 1 to 16 bytes in hex digits"),
+        (
+            vec!["ping", "-p", "000102030405060708090a0b0c0d0e0f10", "127.0.0.1"],
+            "--pattern '000102030405060708090a0b0c0d0e0f10': expected 1 to 16 bytes",
+        ),
         (vec!["ping"], "HOST"),
     ] {
         let out = sockkit().args(&args).assert().code(2);
@@ -737,4 +746,332 @@ fn the_unprivileged_path_needs_ping_group_range_and_says_so_as_root() {
     // As root, raw still works there.
     let out = ping_in(&lab.client, &["-v", "-c", "1", TARGET_V4]);
     assert!(out.status.success() && text(&out.stdout).contains("ipv4 icmp socket: raw"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// iputils flags: -M, -Q, -p, -O
+
+/// A namespace of our own whose loopback has the smallest MTU IPv6 allows, so that `-s 1400`
+/// is over the path MTU for 127.0.0.1 and ::1 alike.
+fn small_mtu_netns(tag: &str) -> Netns {
+    let ns = Netns::new(&format!("skpf-{tag}-{}", std::process::id()));
+    ns.ip(&["link", "set", "lo", "mtu", "1280"]);
+    // Lets the --dgram runs below open ping sockets (as root, group 0).
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    ns
+}
+
+#[test]
+fn pmtudisc_do_fails_locally_over_the_path_mtu_as_iputils_says_and_want_fragments_as_root() {
+    if !have_root("pmtudisc_do_fails_locally_over_the_path_mtu_as_iputils_says_and_want_fragments_as_root") {
+        return;
+    }
+    let ns = small_mtu_netns("mtu");
+    for kind in ["--raw", "--dgram"] {
+        for (host, mtu_text, spelling) in [("127.0.0.1", "mtu=1280", "do"), ("::1", "mtu: 1280", "DO")] {
+            let what = format!("{kind} {host}");
+            // Over the MTU with DF: every probe fails at send, in iputils' words, and nothing
+            // was answered: exit 1 as iputils (CLI.md: the check came out negative).
+            let out = ping_in(&ns, &[kind, "-c", "2", "-i", "0.05", "-M", spelling, "-s", "1400", host]);
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{what}: {stdout}{stderr}");
+            let line = format!("sockkit: local error: message too long, {mtu_text}");
+            assert_eq!(stderr.lines().collect::<Vec<_>>(), [&line[..], &line[..]], "{what}: {stderr}");
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received, stats.errors), (2, 0, 2), "{what}: {stdout}");
+            // The same size with local fragmentation allowed (want), or without DF (dont),
+            // is answered; and under the MTU, do is answered too.
+            for (policy, size) in [("want", "1400"), ("dont", "1400"), ("do", "1200")] {
+                let out = ping_in(&ns, &[kind, "-c", "2", "-i", "0.05", "-M", policy, "-s", size, host]);
+                let stdout = text(&out.stdout);
+                assert!(out.status.success(), "{what} -M {policy}: {stdout}{}", text(&out.stderr));
+                let bytes = format!("{} bytes from {host}:", size.parse::<usize>().unwrap() + 8);
+                let lines = reply_lines(&stdout);
+                assert_eq!(lines.len(), 2, "{what} -M {policy}: {stdout}");
+                assert!(lines.iter().all(|l| l.starts_with(&bytes)), "{what} -M {policy}: {stdout}");
+            }
+        }
+    }
+}
+
+/// A raw ICMP (or ICMPv6) socket opened inside `ns` (from a thread that enters it), which sees
+/// every ICMP packet of that namespace, our probes included. IPv6 ones report each packet's
+/// traffic class (IPV6_RECVTCLASS), since no IPv6 header reaches a raw ICMPv6 socket.
+fn icmp_sniffer_in(ns: &Netns, v6: bool) -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    let name = ns.name.clone();
+    std::thread::spawn(move || {
+        common::netns::enter(&name);
+        let (family, protocol) =
+            if v6 { (libc::AF_INET6, libc::IPPROTO_ICMPV6) } else { (libc::AF_INET, libc::IPPROTO_ICMP) };
+        // SAFETY: plain socket(2); the fd is owned at once.
+        let fd = unsafe {
+            libc::socket(family, libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, protocol)
+        };
+        assert!(fd >= 0, "raw socket: {}", std::io::Error::last_os_error());
+        // SAFETY: fd is a fresh descriptor nobody else owns.
+        let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+        if v6 {
+            let on: libc::c_int = 1;
+            // SAFETY: a live c_int and its size.
+            let rc = unsafe {
+                libc::setsockopt(
+                    std::os::fd::AsRawFd::as_raw_fd(&fd),
+                    libc::SOL_IPV6,
+                    libc::IPV6_RECVTCLASS,
+                    (&on as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+            assert_eq!(rc, 0, "IPV6_RECVTCLASS: {}", std::io::Error::last_os_error());
+        }
+        fd
+    })
+    .join()
+    .expect("sniffer thread")
+}
+
+/// An echo request the sniffer saw: its TOS / traffic class byte and its ICMP payload.
+struct SniffedRequest {
+    class: u8,
+    payload: Vec<u8>,
+}
+
+/// The echo requests the sniffer has queued, emptying its queue.
+fn sniffed_requests(sniffer: &std::os::fd::OwnedFd, v6: bool) -> Vec<SniffedRequest> {
+    use std::os::fd::AsRawFd;
+    let mut classes = Vec::new();
+    let mut buf = vec![0u8; 65_536];
+    let mut control = [0u8; 128];
+    loop {
+        let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+        // SAFETY: all-zero is a valid msghdr.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = control.len();
+        // SAFETY: msg points into live buffers with their sizes.
+        let n = unsafe { libc::recvmsg(sniffer.as_raw_fd(), &mut msg, libc::MSG_DONTWAIT) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock, "recvmsg: {e}");
+            return classes;
+        }
+        let packet = &buf[..n as usize];
+        if !v6 {
+            // The IPv4 header comes first; its second byte is the TOS.
+            let ihl = usize::from(packet[0] & 0x0f) * 4;
+            if packet.get(ihl) == Some(&8) && packet.len() >= ihl + 8 {
+                classes.push(SniffedRequest { class: packet[1], payload: packet[ihl + 8..].to_vec() });
+            }
+            continue;
+        }
+        if packet.first() != Some(&128) || packet.len() < 8 {
+            continue;
+        }
+        // SAFETY: CMSG_* walk the control buffer the kernel filled, within msg_controllen.
+        unsafe {
+            let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+            while !cmsg.is_null() {
+                if (*cmsg).cmsg_level == libc::SOL_IPV6 && (*cmsg).cmsg_type == libc::IPV6_TCLASS {
+                    let class = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const libc::c_int);
+                    classes.push(SniffedRequest { class: class as u8, payload: packet[8..].to_vec() });
+                }
+                cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+            }
+        }
+    }
+}
+
+#[test]
+fn probes_carry_the_tos_byte_given_in_decimal_or_hex_on_ipv4_and_ipv6_as_root() {
+    if !have_root("probes_carry_the_tos_byte_given_in_decimal_or_hex_on_ipv4_and_ipv6_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-tos-{}", std::process::id()));
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    let sniffers = [icmp_sniffer_in(&ns, false), icmp_sniffer_in(&ns, true)];
+    for kind in ["--raw", "--dgram"] {
+        for (tos, want) in [(None, 0u8), (Some("0xb8"), 0xb8), (Some("40"), 40), (Some("0x03"), 3)] {
+            let mut args = vec![kind, "-c", "2", "-i", "0.05"];
+            if let Some(tos) = tos {
+                args.extend(["-Q", tos]);
+            }
+            args.extend(["127.0.0.1", "::1"]);
+            let out = ping_in(&ns, &args);
+            assert!(out.status.success(), "{args:?}: {}{}", text(&out.stdout), text(&out.stderr));
+            // ping has exited after its replies, so its requests sit in the sniffers' queues.
+            for (v6, sniffer) in [(false, &sniffers[0]), (true, &sniffers[1])] {
+                let classes: Vec<u8> = sniffed_requests(sniffer, v6).iter().map(|r| r.class).collect();
+                assert_eq!(classes, [want, want], "{args:?} v6 {v6}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pattern_fills_the_payload_on_the_wire_and_comes_back_as_iputils_prints_it_as_root() {
+    if !have_root("a_pattern_fills_the_payload_on_the_wire_and_comes_back_as_iputils_prints_it_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-pat-{}", std::process::id()));
+    let sniffers = [icmp_sniffer_in(&ns, false), icmp_sniffer_in(&ns, true)];
+    // fff is ff 0f, as iputils reads an odd last digit.
+    for (pattern, bytes, shown) in [("ff00", &[0xffu8, 0x00][..], "0xff00"), ("fff", &[0xff, 0x0f], "0xff0f")]
+    {
+        let out = ping_in(&ns, &["-c", "2", "-i", "0.05", "-s", "40", "-p", pattern, "127.0.0.1", "::1"]);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+        assert_eq!(stdout.lines().next(), Some(&format!("PATTERN: {shown}")[..]), "{stdout}");
+        assert_eq!(reply_lines(&stdout).len(), 4, "{stdout}");
+        assert!(!stdout.contains("wrong data byte"), "{stdout}");
+        for (v6, sniffer) in [(false, &sniffers[0]), (true, &sniffers[1])] {
+            let requests = sniffed_requests(sniffer, v6);
+            assert_eq!(requests.len(), 2, "v6 {v6}");
+            for request in requests {
+                // The 8-byte send stamp, then the pattern repeated from payload byte 8 on.
+                assert_eq!(request.payload.len(), 40);
+                let want: Vec<u8> = (8..40).map(|i| bytes[i % bytes.len()]).collect();
+                assert_eq!(request.payload[8..], want[..], "{pattern} v6 {v6}");
+            }
+        }
+    }
+    // -q hides the PATTERN line, as in iputils; --json gives it as an event.
+    let out = ping_in(&ns, &["-q", "-c", "1", "-p", "ab", "127.0.0.1"]);
+    assert!(out.status.success() && !text(&out.stdout).contains("PATTERN"), "{}", text(&out.stdout));
+    let out = ns
+        .command(&bin())
+        .args(["--json", "ping", "-c", "1", "-p", "AB01", "127.0.0.1"])
+        .output()
+        .expect("run sockkit");
+    let first = text(&out.stdout).lines().next().map(str::to_string).unwrap_or_default();
+    let first: serde_json::Value = serde_json::from_str(&first).expect("json line");
+    assert_eq!(first, serde_json::json!({"event": "pattern", "pattern_hex": "ab01"}));
+}
+
+#[test]
+fn a_reply_that_differs_from_the_pattern_names_the_byte_as_iputils_does_as_root() {
+    if !have_root("a_reply_that_differs_from_the_pattern_names_the_byte_as_iputils_does_as_root") {
+        return;
+    }
+    let lab = Lab::new("pfpat");
+    let _responder = lab.responder(Impairment { corrupt: vec![2], ..Impairment::default() });
+    let out = ping_in(&lab.client, &["-c", "3", "-i", "0.05", "-p", "ff00", TARGET_V4, TARGET_V6]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    // The responder flips every bit of one byte: the wire carried the pattern's byte there, and
+    // ping compared the reply against the pattern, not its counting bytes.
+    let expected = [0xffu8, 0x00][CORRUPT_OFFSET % 2];
+    let line =
+        format!("wrong data byte #{CORRUPT_OFFSET} should be 0x{expected:x} but was 0x{:x}", expected ^ 0xff);
+    assert_eq!(stdout.matches(&line).count(), 2, "{line}: {stdout}");
+    assert_eq!(stdout.matches("wrong data byte").count(), 2, "{stdout}");
+}
+
+#[test]
+fn report_outstanding_names_the_unanswered_probe_as_the_next_one_leaves_as_root() {
+    if !have_root("report_outstanding_names_the_unanswered_probe_as_the_next_one_leaves_as_root") {
+        return;
+    }
+    let ns = Netns::new(&format!("skpf-out-{}", std::process::id()));
+    ns.sysctl("net.ipv4.ping_group_range", "0 0");
+    // The kernel's echo replies to probes 2 and 4 are dropped on their way out.
+    let table = "skpf-drop";
+    ns.run(&["nft", "add", "table", "inet", table]);
+    ns.run(&["nft", "add", "chain", "inet", table, "output", "{ type filter hook output priority 0; }"]);
+    for proto in ["icmp", "icmpv6"] {
+        let rule = format!("{proto} type echo-reply {proto} sequence {{ 2, 4 }} drop");
+        let mut args = vec!["nft", "add", "rule", "inet", table, "output"];
+        args.extend(rule.split(' '));
+        ns.run(&args);
+    }
+    let what_lines = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.contains("icmp_seq="))
+            .map(|l| {
+                let seq = l.split("icmp_seq=").nth(1).unwrap().split(' ').next().unwrap();
+                if l.contains("no answer yet") { format!("none {seq}") } else { format!("reply {seq}") }
+            })
+            .collect()
+    };
+    for kind in ["--raw", "--dgram"] {
+        for host in ["127.0.0.1", "::1"] {
+            let out = ping_in(&ns, &[kind, "-O", "-c", "4", "-i", "0.1", host]);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{kind} {host}: {stdout}{}", text(&out.stderr));
+            // As iputils: the line comes as probe 3 leaves, before its reply; the last probe
+            // has no next one, so nothing is said about 4.
+            assert_eq!(what_lines(&stdout), ["reply 1", "none 2", "reply 3"], "{kind} {host}: {stdout}");
+            assert!(stdout.contains("\nno answer yet for icmp_seq=2\n"), "{stdout}");
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received), (4, 2), "{stdout}");
+        }
+    }
+    // Without -O nothing is said; with -q it still is (as iputils), and the replies are not.
+    let out = ping_in(&ns, &["-c", "3", "-i", "0.05", "127.0.0.1"]);
+    assert_eq!(what_lines(&text(&out.stdout)), ["reply 1", "reply 3"], "{}", text(&out.stdout));
+    let out = ping_in(&ns, &["-q", "-O", "-c", "3", "-i", "0.05", "127.0.0.1", "::1"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let mut lines: Vec<&str> = stdout.lines().filter(|l| l.contains("icmp_seq")).collect();
+    lines.sort();
+    assert_eq!(lines, ["127.0.0.1: no answer yet for icmp_seq=2", "::1: no answer yet for icmp_seq=2"]);
+    // --json: one event per unanswered probe, named as the others are.
+    let out = ns
+        .command(&bin())
+        .args(["--json", "ping", "-O", "-c", "3", "-i", "0.05", "::1"])
+        .output()
+        .expect("run sockkit");
+    let events: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect(l)).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["start", "reply", "no_answer_yet", "reply", "summary"], "{events:?}");
+    assert_eq!(events[2], serde_json::json!({"event": "no_answer_yet", "host": "::1", "seq": 2}));
+}
+
+#[test]
+fn pmtudisc_do_reports_the_routers_mtu_then_fails_locally_as_iputils_as_root() {
+    if !have_root("pmtudisc_do_reports_the_routers_mtu_then_fails_locally_as_iputils_as_root") {
+        return;
+    }
+    let lab = Lab::new("pfmtu");
+    lab.client.sysctl("net.ipv4.ping_group_range", "0 0");
+    // The router's link to the target is the narrow one: the first probe gets as far as the
+    // router, which answers with the MTU; the client's kernel remembers it, so the next probes
+    // fail at send.
+    lab.router.ip(&["link", "set", "r1", "mtu", "1280"]);
+    lab.target.ip(&["link", "set", "t0", "mtu", "1280"]);
+    for kind in ["--raw", "--dgram"] {
+        // Forget what the last run learnt.
+        lab.client.ip(&["route", "flush", "cache"]);
+        lab.client.ip(&["-6", "route", "flush", "cache"]);
+        for (host, router, from_router, local) in [
+            (TARGET_V4, ROUTER_V4, "Frag needed and DF set (mtu = 1280)", "mtu=1280"),
+            (TARGET_V6, ROUTER_V6, "Packet too big: mtu=1280", "mtu: 1280"),
+        ] {
+            let out = ping_in(&lab.client, &[kind, "-M", "do", "-s", "1400", "-c", "3", "-i", "0.05", host]);
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{kind} {host}: {stdout}{stderr}");
+            let from = format!("From {router} icmp_seq=1 {from_router}");
+            assert_eq!(
+                stdout.lines().filter(|l| l.starts_with("From ")).collect::<Vec<_>>(),
+                [from],
+                "{stdout}"
+            );
+            let line = format!("sockkit: local error: message too long, {local}");
+            assert_eq!(stderr.lines().collect::<Vec<_>>(), [&line[..], &line[..]], "{kind} {host}: {stderr}");
+            // Each probe is one error: the router's message is not counted twice on a raw
+            // socket, which then also keeps an error queue.
+            let stats = &summaries(&stdout)[host];
+            assert_eq!((stats.transmitted, stats.received, stats.errors), (3, 0, 3), "{stdout}");
+            // Without DF the same size is fragmented and answered.
+            let out =
+                ping_in(&lab.client, &[kind, "-M", "dont", "-s", "1400", "-c", "2", "-i", "0.05", host]);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{kind} {host}: {stdout}{}", text(&out.stderr));
+            assert_eq!(reply_lines(&stdout).len(), 2, "{stdout}");
+        }
+    }
 }

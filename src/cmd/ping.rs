@@ -69,6 +69,10 @@ struct Plan {
     timing: bool,
     /// -D: reply and error lines start with the time of day.
     timestamps: bool,
+    /// -p: the bytes the payload repeats after the stamp; empty: iputils' counting bytes.
+    pattern: Vec<u8>,
+    /// -O: say so when the previous probe is unanswered as the next one goes.
+    report_outstanding: bool,
 }
 
 impl Plan {
@@ -94,6 +98,8 @@ impl Plan {
             size,
             timing: size >= TIMING_MIN_PAYLOAD,
             timestamps: args.timestamps,
+            pattern: args.pattern.clone().map(|p| p.0).unwrap_or_default(),
+            report_outstanding: args.report_outstanding,
         })
     }
 }
@@ -164,6 +170,8 @@ fn icmp_opts(args: &PingArgs) -> anyhow::Result<IcmpOpts> {
             (_, true) => Some(IcmpKind::Dgram),
             _ => None,
         },
+        pmtudisc: args.pmtudisc,
+        tos: args.tos,
         ..IcmpOpts::default()
     };
     match args.interface.as_deref() {
@@ -202,6 +210,8 @@ struct IcmpSock {
     /// The echo id we send (a raw socket's replies are filtered by it; a ping socket's id is
     /// the kernel's, and the kernel filters for us).
     id: u16,
+    /// IP_RECVERR is on: the error queue must be read (`sockopt::icmp_error_queue`).
+    error_queue: bool,
 }
 
 /// A probe's life (as trippy's `ProbeStatus`).
@@ -311,7 +321,8 @@ impl Pinger {
                 lp.register_readable(&mut SourceFd(&sock.as_raw_fd()), TOKENS[family])
                     .context("register socket")?;
             }
-            socks[family] = Some(IcmpSock { sock, kind, v6, id });
+            let error_queue = sockopt::icmp_error_queue(kind, opts);
+            socks[family] = Some(IcmpSock { sock, kind, v6, id, error_queue });
         }
         let several = targets.len() > 1;
         let mut by_addr = HashMap::new();
@@ -359,6 +370,11 @@ impl Pinger {
     }
 
     fn run(&mut self, lp: &mut EventLoop, out: &mut Printer) -> anyhow::Result<()> {
+        if !self.plan.pattern.is_empty() {
+            out.normal(&PatternInfo {
+                pattern_hex: self.plan.pattern.iter().map(|b| format!("{b:02x}")).collect(),
+            })?;
+        }
         for host in &self.hosts {
             out.result(&Start {
                 host: host.target.name.clone(),
@@ -516,7 +532,7 @@ impl Pinger {
         let Some(sock) = &self.socks[host.family] else { return Ok(false) };
         let seq = host.next_seq;
         let packet = &mut self.packet;
-        icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp);
+        icmp::write_echo_request(packet, sock.v6, sock.id, seq, self.plan.size, stamp, &self.plan.pattern);
         let sent = Sent { at: now, wall: SystemTime::now(), stamp };
         let result = loop {
             match sock.sock.send_to(packet.bytes(), &host.dest) {
@@ -533,6 +549,20 @@ impl Pinger {
                 host.next_send = Some(now + Duration::from_millis(1));
                 return Ok(false);
             }
+            // -M do: the probe is over the path MTU. iputils reads the MTU from the error queue
+            // and prints it in its own words; counted as a send error.
+            Err(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => {
+                host.errors += 1;
+                host.probes.insert(seq, Probe::Failed(sent));
+                let mtu = if sock.error_queue { local_error_mtu(sock.sock.as_raw_fd()) } else { None };
+                let mtu = match mtu {
+                    Some(mtu) if sock.v6 => format!(", mtu: {mtu}"),
+                    Some(mtu) => format!(", mtu={mtu}"),
+                    None => String::new(),
+                };
+                let prefix = if self.several { format!("{}: ", host.target.name) } else { String::new() };
+                out.warn(format!("{prefix}local error: message too long{mtu}"));
+            }
             Err(e) => {
                 // Counted as sent and failed, as iputils counts a send error.
                 host.errors += 1;
@@ -544,6 +574,19 @@ impl Pinger {
                     errno_name(&e),
                     sockopt::zone_hint_io(&host.dest, &e),
                 ));
+            }
+        }
+        if self.plan.report_outstanding && !self.plan.flood && host.transmitted > 0 {
+            // iputils' -O looks at the probe before this one only, answered or not (an ICMP
+            // error is no answer), as this one leaves.
+            let previous = seq.wrapping_sub(1);
+            if !matches!(host.probes.get(previous), Some(Probe::Answered(_))) {
+                out.result(&NoAnswerYet {
+                    host: host.target.name.clone(),
+                    seq: previous,
+                    several: self.several,
+                    unix_time: self.plan.timestamps.then(unix_time),
+                })?;
             }
         }
         host.next_seq = seq.wrapping_add(1);
@@ -596,11 +639,11 @@ impl Pinger {
     fn read_some(&mut self, family: usize, budget: usize, out: &mut Printer) -> anyhow::Result<usize> {
         let Some(sock) = &self.socks[family] else { return Ok(0) };
         let fd = sock.sock.as_raw_fd();
-        let (kind, v6) = (sock.kind, sock.v6);
+        let (kind, v6, error_queue) = (sock.kind, sock.v6, sock.error_queue);
         // recvmsg calls made, and datagrams they returned.
         let (mut reads, mut got_count) = (0, 0);
         for queue in [0, libc::MSG_ERRQUEUE] {
-            if queue != 0 && kind == IcmpKind::Raw {
+            if queue != 0 && !error_queue {
                 continue;
             }
             loop {
@@ -622,7 +665,7 @@ impl Pinger {
                         if queue == 0 {
                             self.on_datagram(family, kind, v6, &buf[..got.len], &got, now, out)
                         } else {
-                            self.on_queued_error(v6, &buf[..got.len], &got, now, out)
+                            self.on_queued_error(kind, v6, &buf[..got.len], &got, now, out)
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
@@ -686,14 +729,21 @@ impl Pinger {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_queued_error(
         &mut self,
+        kind: IcmpKind,
         v6: bool,
         bytes: &[u8],
         got: &Datagram,
         now: Instant,
         out: &mut Printer,
     ) -> anyhow::Result<()> {
+        if kind == IcmpKind::Raw {
+            // A raw socket (queueing only for -M do) also receives each ICMP error as a
+            // packet, reported from there; its local errors are read where the send failed.
+            return Ok(());
+        }
         let (Some(to), Some(ext)) = (got.from, got.ext_err.as_ref()) else { return Ok(()) };
         let Some(i) = self.host_index(to) else { return Ok(()) };
         let Some((_, seq)) = icmp::quoted_echo(v6, bytes) else { return Ok(()) };
@@ -768,7 +818,7 @@ impl Pinger {
         }
         // Only the reply line tells of a payload that came back different (as iputils), so
         // -f and -q skip the byte-by-byte check.
-        let check = icmp::check_payload_of(plan.size, sent.stamp, payload);
+        let check = icmp::check_payload_of(plan.size, sent.stamp, &plan.pattern, payload);
         let several = self.several;
         let host = &self.hosts[i];
         out.normal(&Reply {
@@ -906,6 +956,24 @@ fn echo_id() -> u16 {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
     (std::process::id() as u16) ^ ((nanos >> 10) as u16).rotate_left(8)
+}
+
+/// The MTU a send that failed with EMSGSIZE left in the error queue (SO_EE_ORIGIN_LOCAL,
+/// ee_info), consumed so it is not read again as an ICMP error. It is the newest entry (the
+/// failed sendto queued it just now); an ICMP error queued before it in the same instant is
+/// passed over, which costs at most one "From ..." line.
+fn local_error_mtu(fd: RawFd) -> Option<u32> {
+    let mut quoted = [0u8; 64];
+    let mut control = [0u8; 256];
+    loop {
+        let got = recv_datagram(fd, &mut quoted, &mut control, libc::MSG_ERRQUEUE).ok()??;
+        if let Some(ext) = got.ext_err
+            && ext.origin == libc::SO_EE_ORIGIN_LOCAL
+            && ext.errno == libc::EMSGSIZE as u32
+        {
+            return Some(ext.info);
+        }
+    }
 }
 
 /// An io::Error's text without Rust's " (os error N)" tail.
@@ -1073,6 +1141,19 @@ impl Record for SocketInfo {
     }
 }
 
+/// iputils' `PATTERN: 0xff00` line, before the first `PING` line (hidden by -q, as there).
+#[derive(Serialize)]
+struct PatternInfo {
+    pattern_hex: String,
+}
+
+impl Record for PatternInfo {
+    const EVENT: &'static str = "pattern";
+    fn human(&self, out: &mut String, _paint: Paint) {
+        out.push_str(&format!("PATTERN: 0x{}", self.pattern_hex));
+    }
+}
+
 #[derive(Serialize)]
 struct Start {
     host: String,
@@ -1199,6 +1280,25 @@ impl Record for ErrorReport {
     fn human(&self, out: &mut String, paint: Paint) {
         line_start(out, self.unix_time, self.several.then_some(&self.host));
         out.push_str(&format!("From {} icmp_seq={} {}", self.from, self.seq, paint.bad(&self.message)));
+    }
+}
+
+/// -O: the previous probe is still unanswered as the next one leaves.
+#[derive(Serialize)]
+struct NoAnswerYet {
+    host: String,
+    seq: u16,
+    #[serde(skip)]
+    several: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unix_time: Option<f64>,
+}
+
+impl Record for NoAnswerYet {
+    const EVENT: &'static str = "no_answer_yet";
+    fn human(&self, out: &mut String, _paint: Paint) {
+        line_start(out, self.unix_time, self.several.then_some(&self.host));
+        out.push_str(&format!("no answer yet for icmp_seq={}", self.seq));
     }
 }
 

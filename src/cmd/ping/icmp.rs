@@ -3,7 +3,8 @@
 //!
 //! Payload layout (as iputils, but a 64-bit stamp): bytes 0..8 carry the probe's send stamp
 //! (nanoseconds since the run began, big-endian) when the payload has room for them; every
-//! other byte `i` is `i as u8`. A reply must carry the same bytes back.
+//! other byte `i` is `i as u8`, or with a pattern (`-p ff00`) `pattern[i % len]`, as iputils
+//! fills it. A reply must carry the same bytes back.
 
 use std::net::IpAddr;
 
@@ -24,11 +25,17 @@ const ICMPV6_NEXT_HEADER: u8 = 58;
 const ECHO_REQUEST_V4: u8 = 8;
 const ECHO_REQUEST_V6: u8 = 128;
 
+/// Payload byte `i` outside the stamp: iputils' counting bytes, or the pattern repeated from
+/// the payload's start (so the stamp covers its first bytes, as iputils' timeval does).
+fn pad_byte(pattern: &[u8], i: usize) -> u8 {
+    if pattern.is_empty() { i as u8 } else { pattern[i % pattern.len()] }
+}
+
 /// The payload of probe `stamp`, `size` bytes long (the plain reference that
 /// `write_echo_request` and `check_payload_of` are tested against).
 #[cfg(test)]
-pub fn payload(size: usize, stamp: u64) -> Vec<u8> {
-    let mut bytes: Vec<u8> = (0..size).map(|i| i as u8).collect();
+pub fn payload(size: usize, stamp: u64, pattern: &[u8]) -> Vec<u8> {
+    let mut bytes: Vec<u8> = (0..size).map(|i| pad_byte(pattern, i)).collect();
     if size >= STAMP_BYTES {
         bytes[..STAMP_BYTES].copy_from_slice(&stamp.to_be_bytes());
     }
@@ -36,7 +43,8 @@ pub fn payload(size: usize, stamp: u64) -> Vec<u8> {
 }
 
 /// The echo request being sent, rebuilt in place for each probe so a flood allocates nothing.
-/// Only `write_echo_request` writes it, which is what lets it keep the pattern bytes.
+/// Only `write_echo_request` writes it, which is what lets it keep the pattern bytes; one
+/// buffer serves one pattern (a run's `-p`).
 #[derive(Default)]
 pub struct RequestBuf(Vec<u8>);
 
@@ -47,15 +55,23 @@ impl RequestBuf {
 }
 
 /// Writes the echo request for probe `stamp` into `buf`: the same bytes as
-/// `echo_request(v6, id, seq, &payload(size, stamp))`.
-pub fn write_echo_request(buf: &mut RequestBuf, v6: bool, id: u16, seq: u16, size: usize, stamp: u64) {
+/// `echo_request(v6, id, seq, &payload(size, stamp, pattern))`.
+pub fn write_echo_request(
+    buf: &mut RequestBuf,
+    v6: bool,
+    id: u16,
+    seq: u16,
+    size: usize,
+    stamp: u64,
+    pattern: &[u8],
+) {
     let packet = &mut buf.0;
     // The pattern bytes are the same for every probe of a size: write them only when the size
     // changes (the first probe); the header and the stamp are rewritten below.
     if packet.len() != ECHO_HEADER_BYTES + size {
         packet.clear();
         packet.resize(ECHO_HEADER_BYTES, 0);
-        packet.extend((0..size).map(|i| i as u8));
+        packet.extend((0..size).map(|i| pad_byte(pattern, i)));
     }
     if size >= STAMP_BYTES {
         packet[ECHO_HEADER_BYTES..ECHO_HEADER_BYTES + STAMP_BYTES].copy_from_slice(&stamp.to_be_bytes());
@@ -250,10 +266,11 @@ pub fn check_payload(sent: &[u8], got: &[u8]) -> PayloadCheck {
     if got.len() < sent.len() { PayloadCheck::Truncated } else { PayloadCheck::Same }
 }
 
-/// `check_payload` against `payload(size, stamp)`, without building it (the flood path).
-pub fn check_payload_of(size: usize, stamp: u64, got: &[u8]) -> PayloadCheck {
+/// `check_payload` against `payload(size, stamp, pattern)`, without building it (the flood path).
+pub fn check_payload_of(size: usize, stamp: u64, pattern: &[u8], got: &[u8]) -> PayloadCheck {
     let stamp_bytes = stamp.to_be_bytes();
-    let expected = |i: usize| if size >= STAMP_BYTES && i < STAMP_BYTES { stamp_bytes[i] } else { i as u8 };
+    let expected =
+        |i: usize| if size >= STAMP_BYTES && i < STAMP_BYTES { stamp_bytes[i] } else { pad_byte(pattern, i) };
     if let Some(offset) = (0..size.min(got.len())).find(|&i| got[i] != expected(i)) {
         return PayloadCheck::Wrong { offset, expected: expected(offset), got: got[offset] };
     }
@@ -349,16 +366,38 @@ mod tests {
 
     #[test]
     fn payload_carries_the_stamp_then_iputils_pattern() {
-        let p = payload(20, 0x0102_0304_0506_0708);
+        let p = payload(20, 0x0102_0304_0506_0708, &[]);
         assert_eq!(&p[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(&p[8..], &[8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-        assert_eq!(payload(4, 99), vec![0, 1, 2, 3]);
-        assert!(payload(0, 1).is_empty());
+        assert_eq!(payload(4, 99, &[]), vec![0, 1, 2, 3]);
+        assert!(payload(0, 1, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_pattern_repeats_from_the_payload_start_under_the_stamp() {
+        let p = payload(20, 0x0102_0304_0506_0708, &[0xff, 0x00, 0xab]);
+        assert_eq!(&p[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        // Byte i is pattern[i % 3], as iputils fills it before the stamp goes on top.
+        assert_eq!(&p[8..], &[0xab, 0xff, 0x00, 0xab, 0xff, 0x00, 0xab, 0xff, 0x00, 0xab, 0xff, 0x00]);
+        assert_eq!(payload(4, 1, &[0xee]), vec![0xee; 4]);
+        let mut packet = RequestBuf::default();
+        for (v6, seq) in [(false, 1), (true, 2), (false, 3)] {
+            write_echo_request(&mut packet, v6, 7, seq, 56, 99, &[0xff, 0x00]);
+            assert_eq!(packet.bytes(), echo_request(v6, 7, seq, &payload(56, 99, &[0xff, 0x00])));
+        }
+        let sent = payload(56, 99, &[0xff, 0x00]);
+        assert_eq!(check_payload_of(56, 99, &[0xff, 0x00], &sent), PayloadCheck::Same);
+        // The counting bytes are wrong when a pattern was sent: the check follows the pattern.
+        let counting = payload(56, 99, &[]);
+        assert_eq!(
+            check_payload_of(56, 99, &[0xff, 0x00], &counting),
+            PayloadCheck::Wrong { offset: 8, expected: 0xff, got: 8 }
+        );
     }
 
     #[test]
     fn an_ipv4_request_has_a_valid_checksum_and_its_reply_parses() {
-        let data = payload(56, 42);
+        let data = payload(56, 42, &[]);
         let request = echo_request(false, 0x1234, 7, &data);
         assert_eq!(request.len(), 64);
         assert_eq!(request[0], 8);
@@ -378,7 +417,7 @@ mod tests {
 
     #[test]
     fn a_corrupted_ipv4_reply_fails_its_checksum() {
-        let request = echo_request(false, 1, 1, &payload(16, 5));
+        let request = echo_request(false, 1, 1, &payload(16, 5, &[]));
         let mut reply = reply_of(&request);
         reply[20] ^= 0xff;
         match parse_icmp(false, &reply) {
@@ -400,15 +439,15 @@ mod tests {
             (false, 7, 1000, 2),
             (false, 8, 56, 3),
         ] {
-            write_echo_request(&mut packet, v6, 0x1234, seq, size, stamp);
-            let want = echo_request(v6, 0x1234, seq, &payload(size, stamp));
+            write_echo_request(&mut packet, v6, 0x1234, seq, size, stamp, &[]);
+            let want = echo_request(v6, 0x1234, seq, &payload(size, stamp, &[]));
             assert_eq!(packet.bytes(), want, "{v6} {seq} {size}");
         }
     }
 
     #[test]
     fn an_ipv4_header_with_options_is_skipped() {
-        let request = echo_request(false, 9, 3, &payload(8, 1));
+        let request = echo_request(false, 9, 3, &payload(8, 1, &[]));
         let mut packet = ipv4(1, [10, 0, 0, 1], [10, 0, 0, 2], 5, &reply_of(&request));
         // IHL 6: one 4-byte option word (NOPs) after the fixed header; fix the checksum.
         packet.splice(20..20, [1, 1, 1, 0]);
@@ -426,7 +465,7 @@ mod tests {
 
     #[test]
     fn an_ipv4_error_names_the_probe_it_quotes() {
-        let request = echo_request(false, 77, 12, &payload(56, 3));
+        let request = echo_request(false, 77, 12, &payload(56, 3, &[]));
         let quoted = ipv4(1, [10, 0, 0, 2], [10, 9, 9, 9], 64, &request);
         let mut error = vec![3, 1, 0, 0, 0, 0, 0, 0];
         error.extend_from_slice(&quoted[..28]);
@@ -445,7 +484,7 @@ mod tests {
 
     #[test]
     fn ipv6_requests_leave_the_checksum_to_the_kernel_and_replies_parse() {
-        let data = payload(56, 8);
+        let data = payload(56, 8, &[]);
         let request = echo_request(true, 5, 6, &data);
         assert_eq!((request[0], request[2], request[3]), (128, 0, 0));
         let mut reply = request.clone();
@@ -460,7 +499,7 @@ mod tests {
 
     #[test]
     fn an_ipv6_error_names_the_probe_it_quotes() {
-        let request = echo_request(true, 3, 4, &payload(16, 1));
+        let request = echo_request(true, 3, 4, &payload(16, 1, &[]));
         let inner = Ipv6Header {
             payload_length: request.len() as u16,
             next_header: IpNumber(58),
@@ -481,20 +520,20 @@ mod tests {
 
     #[test]
     fn payload_checks_find_the_first_wrong_byte() {
-        let sent = payload(16, 1);
+        let sent = payload(16, 1, &[]);
         assert_eq!(check_payload(&sent, &sent), PayloadCheck::Same);
         assert_eq!(check_payload(&sent, &sent[..10]), PayloadCheck::Truncated);
         let mut got = sent.clone();
         got[12] = 0;
         assert_eq!(check_payload(&sent, &got), PayloadCheck::Wrong { offset: 12, expected: 12, got: 0 });
         for (size, stamp) in [(16, 1), (4, 9), (0, 3), (56, u64::MAX)] {
-            let sent = payload(size, stamp);
-            assert_eq!(check_payload_of(size, stamp, &sent), PayloadCheck::Same);
+            let sent = payload(size, stamp, &[]);
+            assert_eq!(check_payload_of(size, stamp, &[], &sent), PayloadCheck::Same);
             if size > 2 {
                 let mut got = sent.clone();
                 got[2] ^= 1;
-                assert_eq!(check_payload_of(size, stamp, &got), check_payload(&sent, &got));
-                assert_eq!(check_payload_of(size, stamp, &sent[..2]), PayloadCheck::Truncated);
+                assert_eq!(check_payload_of(size, stamp, &[], &got), check_payload(&sent, &got));
+                assert_eq!(check_payload_of(size, stamp, &[], &sent[..2]), PayloadCheck::Truncated);
             }
         }
     }
