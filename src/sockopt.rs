@@ -345,10 +345,19 @@ impl Pmtudisc {
     }
 }
 
+/// The (level, name) of the path MTU discovery option for IPv4 (`v6` false) or IPv6.
+fn pmtudisc_option(v6: bool) -> (libc::c_int, libc::c_int) {
+    if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) }
+}
+
+/// The (level, name) of the TOS byte (IPv4) or traffic class (IPv6).
+fn tos_option(v6: bool) -> (libc::c_int, libc::c_int) {
+    if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) }
+}
+
 /// Sets the path MTU discovery policy of an IPv4 (`v6` false) or IPv6 socket.
 pub fn set_pmtudisc(sock: &Socket, v6: bool, policy: Pmtudisc) -> io::Result<()> {
-    let (level, name) =
-        if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) };
+    let (level, name) = pmtudisc_option(v6);
     setsockopt(sock.as_raw_fd(), level, name, &policy.value())
 }
 
@@ -356,22 +365,21 @@ pub fn set_pmtudisc(sock: &Socket, v6: bool, policy: Pmtudisc) -> io::Result<()>
 /// kernel has more policies than `Pmtudisc` names). Tests read options back through it.
 #[cfg(test)]
 pub fn pmtudisc(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
-    let (level, name) =
-        if v6 { (libc::SOL_IPV6, libc::IPV6_MTU_DISCOVER) } else { (libc::SOL_IP, libc::IP_MTU_DISCOVER) };
+    let (level, name) = pmtudisc_option(v6);
     getsockopt_int(sock.as_raw_fd(), level, name)
 }
 
 /// Sets the type of service (IPv4, IP_TOS) or traffic class (IPv6, IPV6_TCLASS) byte of what the
 /// socket sends.
 pub fn set_tos(sock: &Socket, v6: bool, tos: u8) -> io::Result<()> {
-    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
+    let (level, name) = tos_option(v6);
     setsockopt(sock.as_raw_fd(), level, name, &libc::c_int::from(tos))
 }
 
 /// The socket's IP_TOS / IPV6_TCLASS.
 #[cfg(test)]
 pub fn tos(sock: &Socket, v6: bool) -> io::Result<libc::c_int> {
-    let (level, name) = if v6 { (libc::SOL_IPV6, libc::IPV6_TCLASS) } else { (libc::SOL_IP, libc::IP_TOS) };
+    let (level, name) = tos_option(v6);
     getsockopt_int(sock.as_raw_fd(), level, name)
 }
 
